@@ -1,0 +1,36 @@
+# Thin wrapper over CMake + CTest. See README.md.
+BUILD ?= build
+PREFIX ?= /usr/local
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+.PHONY: all build test demo install clean asan tsan
+
+all: build
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) $(CMAKE_FLAGS)
+
+build: $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j $(JOBS)
+
+test: build
+	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+
+demo: build
+	$(MAKE) -C examples/kv run BUILD=$(abspath $(BUILD))
+
+install: $(BUILD)/CMakeCache.txt
+	cmake -S . -B $(BUILD) -DCMAKE_INSTALL_PREFIX=$(PREFIX)
+	cmake --build $(BUILD) -j $(JOBS)
+	cmake --install $(BUILD)
+
+asan:
+	$(MAKE) test BUILD=build-asan CMAKE_FLAGS="-DSANITIZE=asan -DCMAKE_BUILD_TYPE=Debug"
+
+tsan:
+	$(MAKE) build BUILD=build-tsan CMAKE_FLAGS="-DSANITIZE=tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo"
+	cd build-tsan && ctest --output-on-failure -L mt -j $(JOBS)
+
+clean:
+	rm -rf build build-asan build-tsan

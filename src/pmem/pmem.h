@@ -1,0 +1,112 @@
+/*
+ * pmem.h -- the pmem layer: map a file, and make stores to it durable.
+ * This is the single door through which durability happens: no other layer
+ * calls msync, clwb or sfence itself.
+ *
+ * Invariants this layer promises (cited elsewhere as "pmem (Pn)"):
+ *  (P1) A store to a mapping is durable only after a pmem_flush_range()
+ *       covering it followed by a pmem_fence() (pmem_persist_range() is both).
+ *  (P2) Only naturally aligned 8-byte stores are failure-atomic.
+ *  (P3) pmem_fence() returns only when every range flushed before it by the
+ *       calling thread is durable (to the degree of the mode below).
+ *  (P4) Flushing is idempotent and may be issued many times before one fence.
+ *
+ * Durability modes (chosen when mapping; see docs/ARCHITECTURE.md):
+ *  PMEM_MODE_PMEM     DAX file mapped with MAP_SYNC: cache-line flush
+ *                     (clwb > clflushopt > clflush, by CPUID) + sfence.
+ *                     Survives power loss on ADR/eADR platforms.
+ *  PMEM_MODE_MSYNC    page-cache file: flush = msync(MS_SYNC) of the touched
+ *                     pages; fence orders nothing further. Survives power loss.
+ *  PMEM_MODE_PROCESS  flush instructions only, no syscalls. Survives the
+ *                     death of the process, not of the machine. tmpfs
+ *                     (/dev/shm) is RAM, so it gets this mode by default; the
+ *                     environment variable PMEM_IS_PMEM_FORCE=1 forces it too.
+ *
+ * Test hook: the power-failure simulator (tests/powerfail) installs
+ * pmem_sim_hooks to observe every flush and fence. With no hook installed
+ * the cost is one predictable branch per call.
+ */
+#ifndef PMEMKV_PMEM_H
+#define PMEMKV_PMEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum pmem_mode {
+	PMEM_MODE_AUTO = 0, /* only as a request: pick by file system */
+	PMEM_MODE_PMEM = 1,
+	PMEM_MODE_MSYNC = 2,
+	PMEM_MODE_PROCESS = 3,
+};
+
+/* pmem_mode_name -- "pmem", "msync", "process" (or "auto"). */
+const char *pmem_mode_name(enum pmem_mode mode);
+
+struct pmem_map {
+	void *addr;	     /* start of the mapping */
+	size_t size;	     /* bytes mapped == file size */
+	int fd;		     /* open file, kept for msync/flock; -1 if none */
+	enum pmem_mode mode; /* mode in force, never AUTO */
+	int is_dax;	     /* MAP_SYNC succeeded */
+};
+
+/* flags for pmem_map_file() */
+#define PMEM_FILE_CREATE 0x1 /* create a new file of `size` bytes (O_EXCL) */
+
+/*
+ * pmem_map_file -- create (PMEM_FILE_CREATE: O_EXCL, posix_fallocate to
+ * `size`) or open an existing file (size taken from fstat; `size` ignored),
+ * and map it shared, read-write. MAP_SHARED_VALIDATE|MAP_SYNC is tried first;
+ * success means DAX and mode PMEM. `mode` AUTO picks by file system
+ * (DAX -> PMEM, tmpfs -> PROCESS, else MSYNC), PMEM_IS_PMEM_FORCE=1 turns an
+ * AUTO into PROCESS; an explicit mode is honoured (PMEM only if DAX).
+ * Returns 0, or a negative errno with err_set() called:
+ *  -ENOENT no such file, -EEXIST exists (CREATE), -EINVAL bad size or a
+ *  directory, -ENOSPC fallocate failed, -EACCES, other -errno from the OS.
+ * On failure a file this call created is removed.
+ */
+int pmem_map_file(const char *path, int flags, size_t size, enum pmem_mode mode,
+		  struct pmem_map *out);
+
+/* pmem_unmap_file -- unmap and close; does not flush. */
+void pmem_unmap_file(struct pmem_map *m);
+
+/* CPU flush selected at first use (CPUID): for tests and `info`. */
+const char *pmem_flush_instruction(void);
+
+/* Hooks of the power-failure simulator. */
+struct pmem_sim_hooks {
+	void (*flush)(void *ctx, const void *addr, size_t len);
+	void (*fence)(void *ctx);
+	void *ctx;
+};
+/*
+ * pmem_sim_install -- install (or with NULL remove) process-wide hooks.
+ * The hooks are called in addition to the real flush/fence. Not thread-safe
+ * with respect to concurrent flushes: install before the workload starts.
+ */
+void pmem_sim_install(const struct pmem_sim_hooks *hooks);
+
+/* pmem_flush_range -- start writing back [addr, addr+len) (P4). */
+void pmem_flush_range(const struct pmem_map *m, const void *addr, size_t len);
+
+/* pmem_fence -- wait until everything flushed before is durable (P3). */
+void pmem_fence(const struct pmem_map *m);
+
+/* pmem_persist_range -- flush + fence. */
+void pmem_persist_range(const struct pmem_map *m, const void *addr, size_t len);
+
+/*
+ * pmem_copy_nodrain -- memcpy(dst, src, len) into the mapping and flush it
+ * (non-temporal stores for large ranges where the mode allows). The copy is
+ * durable after the next pmem_fence(). Returns dst.
+ */
+void *pmem_copy_nodrain(const struct pmem_map *m, void *dst, const void *src, size_t len);
+
+/* pmem_set_nodrain -- memset + flush, like pmem_copy_nodrain. */
+void *pmem_set_nodrain(const struct pmem_map *m, void *dst, int c, size_t len);
+
+/* pmem_tmpfs -- 1 if path's file system is tmpfs/ramfs. */
+int pmem_path_is_tmpfs(const char *path);
+
+#endif
