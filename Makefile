@@ -26,10 +26,10 @@ install: $(BUILD)/CMakeCache.txt
 	cmake --install $(BUILD)
 
 asan:
-	$(MAKE) test BUILD=build-asan CMAKE_FLAGS="-DSANITIZE=asan -DCMAKE_BUILD_TYPE=Debug"
+	$(MAKE) test BUILD=build-asan CMAKE_FLAGS="-DSANITIZE=asan -DCMAKE_BUILD_TYPE=Debug -DPMEMKV_BUILD_PYTHON=OFF"
 
 tsan:
-	$(MAKE) build BUILD=build-tsan CMAKE_FLAGS="-DSANITIZE=tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo"
+	$(MAKE) build BUILD=build-tsan CMAKE_FLAGS="-DSANITIZE=tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPMEMKV_BUILD_PYTHON=OFF"
 	cd build-tsan && ctest --output-on-failure -L mt -j $(JOBS)
 
 clean:
