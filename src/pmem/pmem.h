@@ -60,6 +60,11 @@ struct pmem_map {
  * success means DAX and mode PMEM. `mode` AUTO picks by file system
  * (DAX -> PMEM, tmpfs -> PROCESS, else MSYNC), PMEM_IS_PMEM_FORCE=1 turns an
  * AUTO into PROCESS; an explicit mode is honoured (PMEM only if DAX).
+ * Details (pmem.c): on a DAX file AUTO is always PMEM; on a non-DAX file
+ * PMEM_IS_PMEM_FORCE=0 makes AUTO pick MSYNC (even on tmpfs). An explicit
+ * PMEM request on a non-DAX file is refused with -EINVAL and a message
+ * (cache flushes would not make a page-cache file durable: ask for MSYNC
+ * or PROCESS instead); explicit MSYNC and PROCESS are always honoured.
  * Returns 0, or a negative errno with err_set() called:
  *  -ENOENT no such file, -EEXIST exists (CREATE), -EINVAL bad size or a
  *  directory, -ENOSPC fallocate failed, -EACCES, other -errno from the OS.
@@ -71,7 +76,12 @@ int pmem_map_file(const char *path, int flags, size_t size, enum pmem_mode mode,
 /* pmem_unmap_file -- unmap and close; does not flush. */
 void pmem_unmap_file(struct pmem_map *m);
 
-/* CPU flush selected at first use (CPUID): for tests and `info`. */
+/*
+ * CPU flush selected at first use (CPUID): "clwb", "clflushopt", "clflush"
+ * (or "none" off x86), for tests and `info`. PMEM_NO_CLWB=1 and
+ * PMEM_NO_CLFLUSHOPT=1 in the environment skip those instructions, and
+ * PMEM_NO_MOVNT=1 disables non-temporal copies (read once per process).
+ */
 const char *pmem_flush_instruction(void);
 
 /* Hooks of the power-failure simulator. */
@@ -90,7 +100,8 @@ void pmem_sim_install(const struct pmem_sim_hooks *hooks);
 /* pmem_flush_range -- start writing back [addr, addr+len) (P4). */
 void pmem_flush_range(const struct pmem_map *m, const void *addr, size_t len);
 
-/* pmem_fence -- wait until everything flushed before is durable (P3). */
+/* pmem_fence -- wait until everything flushed before is durable (P3).
+ * PMEM/PROCESS: sfence. MSYNC: no I/O (each flush already was msync). */
 void pmem_fence(const struct pmem_map *m);
 
 /* pmem_persist_range -- flush + fence. */
@@ -106,7 +117,8 @@ void *pmem_copy_nodrain(const struct pmem_map *m, void *dst, const void *src, si
 /* pmem_set_nodrain -- memset + flush, like pmem_copy_nodrain. */
 void *pmem_set_nodrain(const struct pmem_map *m, void *dst, int c, size_t len);
 
-/* pmem_tmpfs -- 1 if path's file system is tmpfs/ramfs. */
+/* pmem_path_is_tmpfs -- 1 if path's file system is tmpfs/ramfs (for a path
+ * that does not exist yet, its directory's), else 0. */
 int pmem_path_is_tmpfs(const char *path);
 
 #endif

@@ -1,0 +1,998 @@
+/*
+ * heap.c -- the persistent allocator: 256 KiB chunks described by a chunk
+ * table; runs (one size class per chunk, a bitmap then the objects) for
+ * sizes up to 64 KiB; whole chunks for larger blocks.
+ *
+ * Invariants (cited as "heap (Hn)"; pool.h L4/L5 are the contract):
+ *  (H1) A chunk's descriptor in the table is durable before any block in the
+ *       chunk is handed out, so after a crash any offset the owner declares
+ *       reachable maps to its block. Descriptors of chunks that become free
+ *       are NOT written at once (they are stale until the next clean close);
+ *       a stale descriptor is harmless because only reachable blocks are
+ *       marked during recovery and everything unmarked becomes free.
+ *  (H2) Run bitmaps are changed in place and never flushed on the
+ *       allocation path: they are exact on media only after a clean close
+ *       (pool.c F3). After a crash they are rebuilt from the owner's marks.
+ *  (H3) A run belongs to one arena (chunk_info.arena) for its whole life; its
+ *       bitmap, nfree and list links change only under that arena's lock.
+ *       Whole chunks change hands only under chunk_lock. Lock order: arena
+ *       (one at a time, or all in index order) before chunk_lock.
+ *  (H4) An empty run returns its chunk to the free pool unless it is the
+ *       arena's only non-full run of its class (kept to avoid re-persisting
+ *       a descriptor for every alloc/free pair); kept empty runs are
+ *       reclaimed before an allocation reports -ENOMEM.
+ */
+#include "pool/pool_internal.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct pool_class pool_classes[POOL_NCLASSES];
+static pthread_once_t classes_once = PTHREAD_ONCE_INIT;
+
+static void
+classes_init_once(void)
+{
+	for (unsigned i = 0; i < POOL_NCLASSES; i++) {
+		uint32_t size;
+		if (i < 64) {
+			size = 16 * (i + 1);
+		} else {
+			unsigned j = i - 64, pw = 10 + j / 8, k = j % 8;
+			size = (1u << pw) + (k + 1) * ((1u << pw) / 8);
+		}
+		uint32_t nobj = POOL_CHUNK_SIZE / size;
+		while (ALIGN_UP((nobj + 7) / 8, 64) + (uint64_t)nobj * size > POOL_CHUNK_SIZE)
+			nobj--;
+		pool_classes[i].size = size;
+		pool_classes[i].nobj = nobj;
+		pool_classes[i].bm_bytes = (uint32_t)ALIGN_UP((nobj + 7) / 8, 64);
+		pool_classes[i].bm_words = (nobj + 63) / 64;
+	}
+}
+
+void
+pool_classes_init(void)
+{
+	pthread_once(&classes_once, classes_init_once);
+}
+
+int
+pool_class_of(size_t size)
+{
+	if (size <= 1024)
+		return size == 0 ? 0 : (int)((size + 15) / 16 - 1);
+	if (size > POOL_RUN_MAX)
+		return -1;
+	uint64_t s = size - 1;
+	unsigned pw = 63 - (unsigned)__builtin_clzll(s);
+	uint64_t step = (1ull << pw) / 8;
+	return (int)(64 + (pw - 10) * 8 + (s - (1ull << pw)) / step);
+}
+
+/* an empty run counts as a whole free chunk in pool_stats().free_bytes */
+#define EMPTY_ADJ(k) ((uint64_t)POOL_CHUNK_SIZE - (uint64_t)(k)->nobj * (k)->size)
+
+/* ---- small helpers ------------------------------------------------------------ */
+
+static inline uint64_t *
+run_bitmap(const struct pool *p, uint64_t c)
+{
+	return (uint64_t *)(p->base + chunk_off(p, c));
+}
+
+static inline uint64_t
+desc_load(const struct pool *p, uint64_t c)
+{
+	return __atomic_load_n(&p->table[c], __ATOMIC_RELAXED);
+}
+
+static inline unsigned
+ci_type(const struct chunk_info *ci)
+{
+	return __atomic_load_n(&ci->type, __ATOMIC_RELAXED);
+}
+
+static inline void
+ci_set_type(struct chunk_info *ci, unsigned t)
+{
+	__atomic_store_n(&ci->type, (uint8_t)t, __ATOMIC_RELAXED);
+}
+
+static inline void
+freemap_set(struct pool *p, uint64_t c)
+{
+	p->freemap[c / 64] |= 1ull << (c % 64);
+}
+
+static inline void
+freemap_clear(struct pool *p, uint64_t c)
+{
+	p->freemap[c / 64] &= ~(1ull << (c % 64));
+}
+
+static inline int
+freemap_test(const struct pool *p, uint64_t c)
+{
+	return (p->freemap[c / 64] >> (c % 64)) & 1;
+}
+
+static unsigned
+popcount_bitmap(const uint64_t *bm, const struct pool_class *k, int *extra)
+{
+	unsigned n = 0;
+	*extra = 0;
+	for (uint32_t w = 0; w < k->bm_words; w++) {
+		uint64_t v = bm[w];
+		if (w == k->bm_words - 1 && (k->nobj % 64) != 0) {
+			uint64_t valid = (1ull << (k->nobj % 64)) - 1;
+			if (v & ~valid)
+				*extra = 1;
+			v &= valid;
+		}
+		n += (unsigned)__builtin_popcountll(v);
+	}
+	for (uint32_t w = k->bm_words; w < k->bm_bytes / 8; w++)
+		if (bm[w] != 0)
+			*extra = 1;
+	return n;
+}
+
+/* ---- init / fini ----------------------------------------------------------------- */
+
+int
+heap_init(struct pool *p)
+{
+	pool_classes_init();
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	if (cores < 1)
+		cores = 1;
+	p->narenas = (unsigned)(cores * 2 > 64 ? 64 : cores * 2);
+	p->ci = calloc(p->nchunks, sizeof(*p->ci));
+	p->freemap = calloc((p->nchunks + 63) / 64, 8);
+	p->arenas = aligned_alloc(64, sizeof(struct pool_arena) * p->narenas);
+	if (p->ci == NULL || p->freemap == NULL || p->arenas == NULL) {
+		free(p->ci);
+		free(p->freemap);
+		free(p->arenas);
+		p->ci = NULL;
+		p->freemap = NULL;
+		p->arenas = NULL;
+		err_set("pool %s: out of memory for allocator state", p->path);
+		return -ENOMEM;
+	}
+	memset(p->arenas, 0, sizeof(struct pool_arena) * p->narenas);
+	for (unsigned i = 0; i < p->narenas; i++) {
+		pthread_mutex_init(&p->arenas[i].lock, NULL);
+		for (unsigned k = 0; k < POOL_NCLASSES; k++)
+			p->arenas[i].head[k] = NONE32;
+	}
+	pthread_mutex_init(&p->chunk_lock, NULL);
+	for (uint64_t c = 0; c < p->nchunks; c++) {
+		p->ci[c].type = CHUNK_FREE;
+		p->ci[c].prev = p->ci[c].next = NONE32;
+		freemap_set(p, c);
+	}
+	p->nfree_chunks = p->nchunks;
+	p->large_bytes = p->large_objs = 0;
+	atomic_store(&p->recovering, 0);
+	return 0;
+}
+
+void
+heap_fini(struct pool *p)
+{
+	if (p->arenas != NULL) {
+		for (unsigned i = 0; i < p->narenas; i++)
+			pthread_mutex_destroy(&p->arenas[i].lock);
+		pthread_mutex_destroy(&p->chunk_lock);
+	}
+	free(p->ci);
+	free(p->freemap);
+	free(p->arenas);
+	p->ci = NULL;
+	p->freemap = NULL;
+	p->arenas = NULL;
+}
+
+/* ---- run lists (under the arena lock, H3) -------------------------------------- */
+
+static void
+list_push(struct pool *p, struct pool_arena *a, uint32_t c)
+{
+	struct chunk_info *ci = &p->ci[c];
+	uint32_t h = a->head[ci->cls];
+	ci->prev = NONE32;
+	ci->next = h;
+	if (h != NONE32)
+		p->ci[h].prev = c;
+	a->head[ci->cls] = c;
+}
+
+static void
+list_remove(struct pool *p, struct pool_arena *a, uint32_t c)
+{
+	struct chunk_info *ci = &p->ci[c];
+	if (ci->prev != NONE32)
+		p->ci[ci->prev].next = ci->next;
+	else
+		a->head[ci->cls] = ci->next;
+	if (ci->next != NONE32)
+		p->ci[ci->next].prev = ci->prev;
+	ci->prev = ci->next = NONE32;
+}
+
+/* make chunk c (owned by the caller) a run of class cls in arena ai */
+static void
+run_setup(struct pool *p, unsigned ai, uint64_t c, unsigned cls, uint32_t nfree)
+{
+	struct chunk_info *ci = &p->ci[c];
+	ci->cls = (uint16_t)cls;
+	__atomic_store_n(&ci->arena, (uint16_t)ai, __ATOMIC_RELAXED);
+	ci->nfree = nfree;
+	ci->hint = 0;
+	ci->dirty = 1;
+	ci->prev = ci->next = NONE32;
+	ci_set_type(ci, CHUNK_RUN);
+	struct pool_arena *a = &p->arenas[ai];
+	a->nruns++;
+	a->free_in_runs += (uint64_t)nfree * pool_classes[cls].size;
+	if (nfree == pool_classes[cls].nobj)
+		a->empty_adj += EMPTY_ADJ(&pool_classes[cls]);
+	if (nfree > 0)
+		list_push(p, a, (uint32_t)c);
+}
+
+/* ---- clean open ------------------------------------------------------------------------- */
+
+/*
+ * heap_load -- after a clean close the table and bitmaps are exact (H2):
+ * rebuild the DRAM state from them. Reads only. O(chunks + bitmap bytes).
+ */
+int
+heap_load(struct pool *p)
+{
+	uint64_t c = 0;
+	unsigned next_arena = 0;
+	while (c < p->nchunks) {
+		uint64_t d = p->table[c];
+		unsigned t = DESC_TYPE(d);
+		if (t == CHUNK_FREE && d == 0) {
+			c++;
+			continue;
+		}
+		if (t == CHUNK_RUN && DESC_CLASS(d) < POOL_NCLASSES && DESC_ARG(d) == 0) {
+			unsigned cls = DESC_CLASS(d);
+			const struct pool_class *k = &pool_classes[cls];
+			int extra;
+			unsigned used = popcount_bitmap(run_bitmap(p, c), k, &extra);
+			if (extra)
+				goto corrupt;
+			if (used > 0) {
+				freemap_clear(p, c);
+				p->nfree_chunks--;
+				unsigned ai = next_arena++ % p->narenas;
+				run_setup(p, ai, c, cls, k->nobj - used);
+				p->ci[c].dirty = 0;
+				p->arenas[ai].alloc_bytes += (uint64_t)used * k->size;
+				p->arenas[ai].alloc_objs += used;
+			}
+			c++;
+			continue;
+		}
+		if (t == CHUNK_LARGE && DESC_CLASS(d) == 0) {
+			uint64_t n = DESC_ARG(d);
+			if (n == 0 || c + n > p->nchunks)
+				goto corrupt;
+			for (uint64_t i = 1; i < n; i++)
+				if (p->table[c + i] != DESC_MAKE(CHUNK_CONT, 0, i))
+					goto corrupt;
+			p->ci[c].type = CHUNK_LARGE;
+			p->ci[c].n = (uint32_t)n;
+			for (uint64_t i = 0; i < n; i++) {
+				if (i > 0)
+					p->ci[c + i].type = CHUNK_CONT;
+				freemap_clear(p, c + i);
+			}
+			p->nfree_chunks -= n;
+			p->large_bytes += n * POOL_CHUNK_SIZE;
+			p->large_objs++;
+			c += n;
+			continue;
+		}
+	corrupt:
+		err_set("pool %s: chunk table or run bitmap corrupted at chunk %llu",
+			p->path, (unsigned long long)c);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* ---- recovery (L4) ------------------------------------------------------------------------- */
+
+void
+heap_begin_recovery(struct pool *p)
+{
+	atomic_store(&p->recovering, 1);
+}
+
+int
+pool_recovery_needed(const struct pool *p)
+{
+	return atomic_load(&((struct pool *)p)->recovering);
+}
+
+int
+pool_recovery_mark(struct pool *p, uint64_t off)
+{
+	if (!atomic_load(&p->recovering))
+		return 0;
+	uint64_t end = p->heap_off + p->nchunks * POOL_CHUNK_SIZE;
+	if (off < p->heap_off || off >= end) {
+		err_set("pool %s: recovery: offset %llu is outside the heap", p->path,
+			(unsigned long long)off);
+		return -EINVAL;
+	}
+	uint64_t c = (off - p->heap_off) / POOL_CHUNK_SIZE;
+	uint64_t d = desc_load(p, c);
+	struct chunk_info *ci = &p->ci[c];
+	int ret = 0;
+	pthread_mutex_lock(&p->chunk_lock);
+	if (DESC_TYPE(d) == CHUNK_RUN && DESC_CLASS(d) < POOL_NCLASSES) {
+		const struct pool_class *k = &pool_classes[DESC_CLASS(d)];
+		uint64_t base = chunk_off(p, c) + k->bm_bytes;
+		if (off < base || (off - base) % k->size != 0 ||
+		    (off - base) / k->size >= k->nobj) {
+			ret = -EINVAL;
+			goto bad;
+		}
+		uint64_t idx = (off - base) / k->size;
+		uint64_t *bm = run_bitmap(p, c);
+		if (!ci->touched) {
+			memset(bm, 0, k->bm_bytes); /* derived state (H2), not flushed */
+			ci->touched = 1;
+			ci->cls = (uint16_t)DESC_CLASS(d);
+			ci->nfree = k->nobj;
+		}
+		if (bm[idx / 64] & (1ull << (idx % 64))) {
+			err_set("pool %s: recovery: block %llu marked twice", p->path,
+				(unsigned long long)off);
+			ret = -EINVAL;
+			goto out;
+		}
+		bm[idx / 64] |= 1ull << (idx % 64);
+		ci->nfree--;
+		goto out;
+	}
+	if (DESC_TYPE(d) == CHUNK_LARGE && DESC_CLASS(d) == 0 && off == chunk_off(p, c) &&
+	    DESC_ARG(d) > 0 && c + DESC_ARG(d) <= p->nchunks) {
+		if (ci->marked) {
+			err_set("pool %s: recovery: block %llu marked twice", p->path,
+				(unsigned long long)off);
+			ret = -EINVAL;
+			goto out;
+		}
+		ci->marked = 1;
+		ci->n = DESC_ARG(d);
+		goto out;
+	}
+	ret = -EINVAL;
+bad:
+	err_set("pool %s: recovery: offset %llu is not the start of an allocated block",
+		p->path, (unsigned long long)off);
+out:
+	pthread_mutex_unlock(&p->chunk_lock);
+	return ret;
+}
+
+/*
+ * pool_recovery_finish -- chunks with marks become runs or large blocks,
+ * everything else becomes free (L4). Checks first that no marked large block
+ * overlaps another marked block, and changes nothing if one does.
+ */
+int
+pool_recovery_finish(struct pool *p)
+{
+	if (!atomic_load(&p->recovering))
+		return 0;
+	pthread_mutex_lock(&p->chunk_lock);
+	for (uint64_t c = 0; c < p->nchunks; c++) {
+		if (!p->ci[c].marked)
+			continue;
+		for (uint64_t i = 1; i < p->ci[c].n; i++) {
+			if (p->ci[c + i].marked || p->ci[c + i].touched) {
+				pthread_mutex_unlock(&p->chunk_lock);
+				err_set("pool %s: recovery: block at chunk %llu overlaps "
+					"another reachable block",
+					p->path, (unsigned long long)c);
+				return -EINVAL;
+			}
+		}
+	}
+	unsigned next_arena = 0;
+	uint64_t c = 0;
+	while (c < p->nchunks) {
+		struct chunk_info *ci = &p->ci[c];
+		if (ci->marked) {
+			uint64_t n = ci->n;
+			ci->marked = 0;
+			ci->type = CHUNK_LARGE;
+			for (uint64_t i = 0; i < n; i++) {
+				if (i > 0)
+					p->ci[c + i].type = CHUNK_CONT;
+				freemap_clear(p, c + i);
+			}
+			p->nfree_chunks -= n;
+			p->large_bytes += n * POOL_CHUNK_SIZE;
+			p->large_objs++;
+			c += n;
+			continue;
+		}
+		if (ci->touched) {
+			ci->touched = 0;
+			const struct pool_class *k = &pool_classes[ci->cls];
+			unsigned ai = next_arena++ % p->narenas;
+			freemap_clear(p, c);
+			p->nfree_chunks--;
+			uint32_t nfree = ci->nfree;
+			run_setup(p, ai, c, ci->cls, nfree);
+			p->arenas[ai].alloc_bytes += (uint64_t)(k->nobj - nfree) * k->size;
+			p->arenas[ai].alloc_objs += k->nobj - nfree;
+		}
+		c++;
+	}
+	atomic_store(&p->recovering, 0);
+	pthread_mutex_unlock(&p->chunk_lock);
+	return 0;
+}
+
+/* ---- chunks ----------------------------------------------------------------------------------- */
+
+/* find n consecutive free chunks; under chunk_lock. NONE32 if none. */
+static uint64_t
+chunks_find(struct pool *p, uint64_t n)
+{
+	if (p->nfree_chunks < n)
+		return UINT64_MAX;
+	uint64_t run = 0, start = 0;
+	uint64_t c = 0;
+	while (c < p->nchunks) {
+		uint64_t w = p->freemap[c / 64] >> (c % 64);
+		if (w == 0) { /* no free chunk in the rest of this word */
+			run = 0;
+			c = ALIGN_DOWN(c, 64) + 64;
+			continue;
+		}
+		if (n == 1)
+			return c + (uint64_t)__builtin_ctzll(w);
+		if (w & 1) {
+			if (run == 0)
+				start = c;
+			if (++run == n)
+				return start;
+		} else {
+			run = 0;
+		}
+		c++;
+	}
+	return UINT64_MAX;
+}
+
+/* return chunks to the free pool; under chunk_lock */
+static void
+chunks_release(struct pool *p, uint64_t c, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		ci_set_type(&p->ci[c + i], CHUNK_FREE);
+		p->ci[c + i].dirty = 0;
+		freemap_set(p, c + i);
+	}
+	p->nfree_chunks += n;
+	/* invariant (H1): the descriptor stays as it is on media (stale) */
+}
+
+/* persist descriptors [c, c+n) if they differ from want (H1) */
+static void
+desc_publish(struct pool *p, uint64_t c, uint64_t n, uint64_t first, int cont)
+{
+	int changed = 0;
+	for (uint64_t i = 0; i < n; i++) {
+		uint64_t want = (i == 0) ? first : DESC_MAKE(CHUNK_CONT, 0, i);
+		if (!cont && i > 0)
+			break;
+		if (p->table[c + i] != want) {
+			__atomic_store_n(&p->table[c + i], want, __ATOMIC_RELAXED);
+			changed = 1;
+		}
+	}
+	if (changed)
+		pool_persist(p, &p->table[c], n * 8);
+	/* Crash here: the chunk has a durable descriptor but no reachable block:
+	 * recovery marks nothing in it and it becomes free again. */
+}
+
+/*
+ * heap_reclaim -- give the empty runs kept by the arenas (H4) back to the
+ * free pool. Called with no lock held. Returns how many chunks came back.
+ */
+static uint64_t
+heap_reclaim(struct pool *p)
+{
+	uint32_t list = NONE32;
+	uint64_t n = 0;
+	for (unsigned ai = 0; ai < p->narenas; ai++) {
+		struct pool_arena *a = &p->arenas[ai];
+		pthread_mutex_lock(&a->lock);
+		for (unsigned k = 0; k < POOL_NCLASSES; k++) {
+			uint32_t c = a->head[k];
+			while (c != NONE32) {
+				uint32_t nx = p->ci[c].next;
+				if (p->ci[c].nfree == pool_classes[k].nobj) {
+					list_remove(p, a, c);
+					a->nruns--;
+					a->free_in_runs -= (uint64_t)pool_classes[k].nobj *
+							   pool_classes[k].size;
+					a->empty_adj -= EMPTY_ADJ(&pool_classes[k]);
+					p->ci[c].next = list;
+					list = c;
+					n++;
+				}
+				c = nx;
+			}
+		}
+		pthread_mutex_unlock(&a->lock);
+	}
+	if (n == 0)
+		return 0;
+	pthread_mutex_lock(&p->chunk_lock);
+	while (list != NONE32) {
+		uint32_t nx = p->ci[list].next;
+		p->ci[list].next = NONE32;
+		chunks_release(p, list, 1);
+		list = nx;
+	}
+	pthread_mutex_unlock(&p->chunk_lock);
+	return n;
+}
+
+/* ---- alloc / free ------------------------------------------------------------------------------ */
+
+static _Atomic unsigned next_thread_id;
+static _Thread_local unsigned tl_thread_id; /* 0 = not assigned yet */
+
+static unsigned
+arena_of_thread(const struct pool *p)
+{
+	if (tl_thread_id == 0)
+		tl_thread_id = atomic_fetch_add(&next_thread_id, 1) + 1;
+	return (tl_thread_id - 1) % p->narenas;
+}
+
+static int
+large_alloc(struct pool *p, size_t size, uint64_t *off)
+{
+	uint64_t n = (size + POOL_CHUNK_SIZE - 1) / POOL_CHUNK_SIZE;
+	uint64_t c;
+	for (int attempt = 0;; attempt++) {
+		pthread_mutex_lock(&p->chunk_lock);
+		c = chunks_find(p, n);
+		if (c != UINT64_MAX)
+			break;
+		pthread_mutex_unlock(&p->chunk_lock);
+		if (attempt > 0 || heap_reclaim(p) == 0) {
+			err_set("pool %s: out of space for a block of %zu bytes", p->path,
+				size);
+			return -ENOMEM;
+		}
+	}
+	for (uint64_t i = 0; i < n; i++) {
+		freemap_clear(p, c + i);
+		ci_set_type(&p->ci[c + i], i == 0 ? CHUNK_LARGE : CHUNK_CONT);
+	}
+	p->ci[c].n = (uint32_t)n;
+	p->nfree_chunks -= n;
+	p->large_bytes += n * POOL_CHUNK_SIZE;
+	p->large_objs++;
+	pthread_mutex_unlock(&p->chunk_lock);
+	desc_publish(p, c, n, DESC_MAKE(CHUNK_LARGE, 0, n), 1); /* invariant (H1) */
+	*off = chunk_off(p, c);
+	return 0;
+}
+
+/*
+ * run_move -- give non-full run c of arena `from` to arena `to` (index ti);
+ * both locks held (H3). Counters of live objects stay with the arena that
+ * counted them: only sums over arenas are meaningful (modular arithmetic).
+ */
+static void
+run_move(struct pool *p, struct pool_arena *from, struct pool_arena *to, unsigned ti,
+	 uint32_t c)
+{
+	struct chunk_info *ci = &p->ci[c];
+	const struct pool_class *k = &pool_classes[ci->cls];
+	uint64_t fr = (uint64_t)ci->nfree * k->size;
+	uint64_t adj = ci->nfree == k->nobj ? EMPTY_ADJ(k) : 0;
+	list_remove(p, from, c);
+	from->nruns--;
+	from->free_in_runs -= fr;
+	from->empty_adj -= adj;
+	__atomic_store_n(&ci->arena, (uint16_t)ti, __ATOMIC_RELAXED);
+	to->nruns++;
+	to->free_in_runs += fr;
+	to->empty_adj += adj;
+	list_push(p, to, c);
+}
+
+/* allocate one object from run c (nfree > 0); under the arena lock */
+static uint64_t
+run_take(struct pool *p, struct pool_arena *a, uint32_t c)
+{
+	struct chunk_info *ci = &p->ci[c];
+	const struct pool_class *k = &pool_classes[ci->cls];
+	uint64_t *bm = run_bitmap(p, c);
+	uint32_t words = k->bm_words;
+	for (uint32_t i = 0; i < words; i++) {
+		uint32_t w = ci->hint + i;
+		if (w >= words)
+			w -= words;
+		uint64_t v = bm[w];
+		if (w == words - 1 && (k->nobj % 64) != 0)
+			v |= ~((1ull << (k->nobj % 64)) - 1);
+		if (v == ~0ull)
+			continue;
+		unsigned b = (unsigned)__builtin_ctzll(~v);
+		bm[w] |= 1ull << b; /* invariant (H2): not flushed */
+		ci->hint = w;
+		ci->dirty = 1;
+		if (ci->nfree == k->nobj)
+			a->empty_adj -= EMPTY_ADJ(k);
+		if (--ci->nfree == 0)
+			list_remove(p, a, c);
+		a->alloc_bytes += k->size;
+		a->alloc_objs++;
+		a->free_in_runs -= k->size;
+		return chunk_off(p, c) + k->bm_bytes + ((uint64_t)w * 64 + b) * k->size;
+	}
+	abort(); /* nfree > 0 but the bitmap is full: DRAM state broken */
+}
+
+int
+pool_alloc(struct pool *p, size_t size, uint64_t *off)
+{
+	if (size == 0 || size > POOL_ALLOC_MAX) {
+		err_set("pool %s: invalid allocation size %zu", p->path, size);
+		return -EINVAL;
+	}
+	if (atomic_load_explicit(&p->recovering, memory_order_acquire)) {
+		err_set("pool %s: allocation before recovery finished", p->path);
+		return -EBUSY;
+	}
+	int cls = pool_class_of(size);
+	if (cls < 0)
+		return large_alloc(p, size, off);
+	unsigned ai = arena_of_thread(p);
+	struct pool_arena *a = &p->arenas[ai];
+	const struct pool_class *k = &pool_classes[cls];
+	for (int attempt = 0;; attempt++) {
+		/* 1. a non-full run of our arena */
+		pthread_mutex_lock(&a->lock);
+		if (a->head[cls] != NONE32)
+			goto take;
+		/* 2. adopt a non-full run of an idle arena (trylock: we hold ours) */
+		for (unsigned i = 1; i < p->narenas; i++) {
+			struct pool_arena *b = &p->arenas[(ai + i) % p->narenas];
+			if (pthread_mutex_trylock(&b->lock) != 0)
+				continue;
+			uint32_t c = b->head[cls];
+			if (c != NONE32)
+				run_move(p, b, a, ai, c);
+			pthread_mutex_unlock(&b->lock);
+			if (c != NONE32)
+				goto take;
+		}
+		/* 3. a free chunk becomes a new run */
+		pthread_mutex_lock(&p->chunk_lock);
+		uint64_t fc = chunks_find(p, 1);
+		if (fc != UINT64_MAX) {
+			freemap_clear(p, fc);
+			p->nfree_chunks--;
+			ci_set_type(&p->ci[fc], CHUNK_RUN);
+			pthread_mutex_unlock(&p->chunk_lock);
+			memset(run_bitmap(p, fc), 0, k->bm_bytes); /* (H2) not flushed */
+			run_setup(p, ai, fc, (unsigned)cls, k->nobj);
+			desc_publish(p, fc, 1, DESC_MAKE(CHUNK_RUN, cls, 0), 0); /* (H1) */
+			goto take;
+		}
+		pthread_mutex_unlock(&p->chunk_lock);
+		pthread_mutex_unlock(&a->lock);
+		/* 4. a non-full run of a busy arena, taken from under its lock */
+		for (unsigned i = 1; i < p->narenas; i++) {
+			struct pool_arena *b = &p->arenas[(ai + i) % p->narenas];
+			pthread_mutex_lock(&b->lock);
+			if (b->head[cls] != NONE32) {
+				*off = run_take(p, b, b->head[cls]);
+				pthread_mutex_unlock(&b->lock);
+				return 0;
+			}
+			pthread_mutex_unlock(&b->lock);
+		}
+		/* 5. empty runs kept by arenas (H4) */
+		if (attempt > 0 || heap_reclaim(p) == 0) {
+			err_set("pool %s: out of space for an object of %zu bytes", p->path,
+				size);
+			return -ENOMEM;
+		}
+	}
+take:
+	*off = run_take(p, a, a->head[cls]);
+	pthread_mutex_unlock(&a->lock);
+	return 0;
+}
+
+void
+pool_free(struct pool *p, uint64_t off)
+{
+	if (off == 0)
+		return;
+	if (atomic_load_explicit(&p->recovering, memory_order_acquire)) {
+		err_set("pool %s: free before recovery finished (ignored)", p->path);
+		return;
+	}
+	uint64_t end = p->heap_off + p->nchunks * POOL_CHUNK_SIZE;
+	if (off < p->heap_off || off >= end) {
+		err_set("pool %s: free of invalid offset %llu (ignored)", p->path,
+			(unsigned long long)off);
+		return;
+	}
+	uint64_t c = (off - p->heap_off) / POOL_CHUNK_SIZE;
+	struct chunk_info *ci = &p->ci[c];
+	unsigned t = ci_type(ci);
+	if (t == CHUNK_LARGE) {
+		if (off != chunk_off(p, c))
+			goto bad;
+		pthread_mutex_lock(&p->chunk_lock);
+		if (ci_type(ci) != CHUNK_LARGE) {
+			pthread_mutex_unlock(&p->chunk_lock);
+			goto bad;
+		}
+		uint64_t n = ci->n;
+		p->large_bytes -= n * POOL_CHUNK_SIZE;
+		p->large_objs--;
+		chunks_release(p, c, n);
+		pthread_mutex_unlock(&p->chunk_lock);
+		return;
+	}
+	if (t != CHUNK_RUN)
+		goto bad;
+	struct pool_arena *a;
+	for (;;) { /* the run may move to another arena meanwhile (run_move) */
+		unsigned ai = __atomic_load_n(&ci->arena, __ATOMIC_RELAXED);
+		a = &p->arenas[ai % p->narenas];
+		pthread_mutex_lock(&a->lock);
+		if (__atomic_load_n(&ci->arena, __ATOMIC_RELAXED) == ai)
+			break;
+		pthread_mutex_unlock(&a->lock);
+	}
+	const struct pool_class *k = &pool_classes[ci->cls];
+	uint64_t base = chunk_off(p, c) + k->bm_bytes;
+	uint64_t idx = (off - base) / k->size;
+	uint64_t *bm = run_bitmap(p, c);
+	if (ci_type(ci) != CHUNK_RUN || off < base || (off - base) % k->size != 0 ||
+	    idx >= k->nobj || !(bm[idx / 64] & (1ull << (idx % 64)))) {
+		pthread_mutex_unlock(&a->lock);
+		goto bad;
+	}
+	bm[idx / 64] &= ~(1ull << (idx % 64)); /* invariant (H2): not flushed */
+	ci->dirty = 1;
+	a->alloc_bytes -= k->size;
+	a->alloc_objs--;
+	a->free_in_runs += k->size;
+	if (++ci->nfree == 1)
+		list_push(p, a, (uint32_t)c);
+	if (ci->nfree == k->nobj)
+		a->empty_adj += EMPTY_ADJ(k);
+	if (ci->nfree == k->nobj && (a->head[ci->cls] != c || ci->next != NONE32)) {
+		/* invariant (H4): not the only non-full run of its class */
+		list_remove(p, a, (uint32_t)c);
+		a->nruns--;
+		a->free_in_runs -= (uint64_t)k->nobj * k->size;
+		a->empty_adj -= EMPTY_ADJ(k);
+		pthread_mutex_lock(&p->chunk_lock);
+		chunks_release(p, c, 1);
+		pthread_mutex_unlock(&p->chunk_lock);
+	}
+	pthread_mutex_unlock(&a->lock);
+	return;
+bad:
+	err_set("pool %s: free of %llu which is not an allocated block (ignored)", p->path,
+		(unsigned long long)off);
+}
+
+size_t
+pool_usable_size(const struct pool *p, uint64_t off)
+{
+	uint64_t end = p->heap_off + p->nchunks * POOL_CHUNK_SIZE;
+	if (off < p->heap_off || off >= end)
+		return 0;
+	uint64_t c = (off - p->heap_off) / POOL_CHUNK_SIZE;
+	uint64_t d = desc_load(p, c);
+	if (DESC_TYPE(d) == CHUNK_RUN && DESC_CLASS(d) < POOL_NCLASSES) {
+		pool_classes_init();
+		return pool_classes[DESC_CLASS(d)].size;
+	}
+	if (DESC_TYPE(d) == CHUNK_LARGE && off == chunk_off(p, c))
+		return (size_t)DESC_ARG(d) * POOL_CHUNK_SIZE;
+	return 0;
+}
+
+void
+pool_stats(struct pool *p, struct pool_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	st->heap_bytes = p->nchunks * POOL_CHUNK_SIZE;
+	uint64_t free_runs = 0;
+	for (unsigned i = 0; i < p->narenas; i++) {
+		struct pool_arena *a = &p->arenas[i];
+		pthread_mutex_lock(&a->lock);
+		st->allocated_bytes += a->alloc_bytes;
+		st->allocated_objs += a->alloc_objs;
+		free_runs += a->free_in_runs + a->empty_adj;
+		pthread_mutex_unlock(&a->lock);
+	}
+	pthread_mutex_lock(&p->chunk_lock);
+	st->allocated_bytes += p->large_bytes;
+	st->allocated_objs += p->large_objs;
+	st->free_bytes = p->nfree_chunks * POOL_CHUNK_SIZE + free_runs;
+	pthread_mutex_unlock(&p->chunk_lock);
+}
+
+/* ---- close ------------------------------------------------------------------------------------------ */
+
+/*
+ * heap_persist_for_close -- make the table and the bitmaps exact on media
+ * (H2), before pool_close() sets the clean flag. No thread uses the pool.
+ */
+void
+heap_persist_for_close(struct pool *p)
+{
+	int whole = p->map.mode == PMEM_MODE_MSYNC; /* one msync beats many */
+	for (uint64_t c = 0; c < p->nchunks; c++) {
+		struct chunk_info *ci = &p->ci[c];
+		if (ci->type == CHUNK_FREE) {
+			if (p->table[c] != 0)
+				p->table[c] = 0; /* stale descriptor (H1) */
+		} else if (ci->type == CHUNK_RUN && ci->dirty) {
+			if (!whole)
+				pool_flush(p, run_bitmap(p, c), pool_classes[ci->cls].bm_bytes);
+			ci->dirty = 0;
+		}
+	}
+	if (whole)
+		pool_flush(p, p->base + p->heap_off, p->nchunks * POOL_CHUNK_SIZE);
+	pool_flush(p, p->table, p->nchunks * 8);
+	pool_fence(p);
+}
+
+/* ---- check -------------------------------------------------------------------------------------------- */
+
+#define CHECK_FAIL(...)                                                                \
+	do {                                                                           \
+		err_set(__VA_ARGS__);                                                  \
+		ret = -EINVAL;                                                         \
+		goto out;                                                              \
+	} while (0)
+
+int
+heap_check(struct pool *p)
+{
+	if (atomic_load(&p->recovering))
+		return 0; /* DRAM state not built yet */
+	int ret = 0;
+	for (unsigned i = 0; i < p->narenas; i++)
+		pthread_mutex_lock(&p->arenas[i].lock);
+	pthread_mutex_lock(&p->chunk_lock);
+	uint64_t nfree = 0, alloc_bytes = 0, alloc_objs = 0;
+	uint64_t *listed = calloc(p->narenas, sizeof(uint64_t));
+	uint64_t *partial = calloc(p->narenas, sizeof(uint64_t));
+	if (listed == NULL || partial == NULL)
+		CHECK_FAIL("pool %s: check: out of memory", p->path);
+	for (uint64_t c = 0; c < p->nchunks;) {
+		struct chunk_info *ci = &p->ci[c];
+		uint64_t d = p->table[c];
+		if (ci->type == CHUNK_FREE) {
+			if (!freemap_test(p, c))
+				CHECK_FAIL("pool %s: check: free chunk %llu not in free map",
+					   p->path, (unsigned long long)c);
+			nfree++;
+			c++;
+			continue;
+		}
+		if (freemap_test(p, c))
+			CHECK_FAIL("pool %s: check: used chunk %llu in free map", p->path,
+				   (unsigned long long)c);
+		if (ci->type == CHUNK_RUN) {
+			const struct pool_class *k = &pool_classes[ci->cls];
+			if (d != DESC_MAKE(CHUNK_RUN, ci->cls, 0))
+				CHECK_FAIL("pool %s: check: run chunk %llu has descriptor %llx",
+					   p->path, (unsigned long long)c,
+					   (unsigned long long)d);
+			int extra;
+			unsigned used = popcount_bitmap(run_bitmap(p, c), k, &extra);
+			if (extra || used != k->nobj - ci->nfree)
+				CHECK_FAIL("pool %s: check: run chunk %llu bitmap holds %u "
+					   "objects, expected %u",
+					   p->path, (unsigned long long)c, used,
+					   k->nobj - ci->nfree);
+			if (ci->arena >= p->narenas)
+				CHECK_FAIL("pool %s: check: bad arena", p->path);
+			if (ci->nfree > 0)
+				partial[ci->arena]++;
+			alloc_bytes += (uint64_t)used * k->size;
+			alloc_objs += used;
+			c++;
+			continue;
+		}
+		if (ci->type == CHUNK_LARGE) {
+			uint64_t n = ci->n;
+			if (n == 0 || c + n > p->nchunks || d != DESC_MAKE(CHUNK_LARGE, 0, n))
+				CHECK_FAIL("pool %s: check: large block at chunk %llu bad",
+					   p->path, (unsigned long long)c);
+			for (uint64_t i = 1; i < n; i++)
+				if (p->ci[c + i].type != CHUNK_CONT ||
+				    p->table[c + i] != DESC_MAKE(CHUNK_CONT, 0, i) ||
+				    freemap_test(p, c + i))
+					CHECK_FAIL("pool %s: check: large block at chunk %llu: "
+						   "bad continuation %llu",
+						   p->path, (unsigned long long)c,
+						   (unsigned long long)i);
+			alloc_bytes += n * POOL_CHUNK_SIZE;
+			alloc_objs++;
+			c += n;
+			continue;
+		}
+		CHECK_FAIL("pool %s: check: chunk %llu has bad type %u", p->path,
+			   (unsigned long long)c, ci->type);
+	}
+	if (nfree != p->nfree_chunks)
+		CHECK_FAIL("pool %s: check: %llu free chunks, counter says %llu", p->path,
+			   (unsigned long long)nfree, (unsigned long long)p->nfree_chunks);
+	uint64_t sb = p->large_bytes, so = p->large_objs;
+	for (unsigned i = 0; i < p->narenas; i++) {
+		struct pool_arena *a = &p->arenas[i];
+		sb += a->alloc_bytes;
+		so += a->alloc_objs;
+		for (unsigned k = 0; k < POOL_NCLASSES; k++) {
+			uint32_t prev = NONE32;
+			for (uint32_t c = a->head[k]; c != NONE32; c = p->ci[c].next) {
+				if (p->ci[c].type != CHUNK_RUN || p->ci[c].cls != k ||
+				    p->ci[c].arena != i || p->ci[c].prev != prev ||
+				    p->ci[c].nfree == 0)
+					CHECK_FAIL("pool %s: check: arena %u class %u list "
+						   "broken at chunk %u",
+						   p->path, i, k, c);
+				prev = c;
+				if (++listed[i] > p->nchunks)
+					CHECK_FAIL("pool %s: check: list cycle", p->path);
+			}
+		}
+		if (listed[i] != partial[i])
+			CHECK_FAIL("pool %s: check: arena %u lists %llu runs, %llu are "
+				   "non-full",
+				   p->path, i, (unsigned long long)listed[i],
+				   (unsigned long long)partial[i]);
+	}
+	if (sb != alloc_bytes || so != alloc_objs)
+		CHECK_FAIL("pool %s: check: stats say %llu bytes / %llu objects, bitmaps "
+			   "%llu / %llu",
+			   p->path, (unsigned long long)sb, (unsigned long long)so,
+			   (unsigned long long)alloc_bytes, (unsigned long long)alloc_objs);
+out:
+	free(listed);
+	free(partial);
+	pthread_mutex_unlock(&p->chunk_lock);
+	for (unsigned i = p->narenas; i-- > 0;)
+		pthread_mutex_unlock(&p->arenas[i].lock);
+	return ret;
+}

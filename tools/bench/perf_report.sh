@@ -1,0 +1,94 @@
+#!/bin/sh
+# perf_report.sh BENCH [REPS] [DISKDIR] -- the measurements behind
+# docs/PERFORMANCE.md, each repeated REPS times (default 3), medians printed
+# as markdown tables. Takes ~1 minute with REPS=3. Raw outputs are kept in
+# $OUT (default: a fresh directory under ${TMPDIR:-/tmp}).
+#   1. cmap vs the dram baseline, /dev/shm, process mode, 500,000 keys of
+#      16 B with 100 B values, 1 and 2 threads
+#   2. open time of a 1,000,000-key pool, clean and after a crash (kill -9
+#      of the filling process)
+#   3. msync mode on a disk file in DISKDIR (default /work/tmp), 500 keys
+set -eu
+BENCH=$1
+REPS=${2:-3}
+DISKDIR=${3:-/work/tmp}
+OUT=${OUT:-$(mktemp -d "${TMPDIR:-/tmp}/pmemkv-perf.XXXXXX")}
+POOL=/dev/shm/pmemkv-perf-$$.pool
+DPOOL=$DISKDIR/pmemkv-perf-msync-$$.pool
+trap 'rm -f "$POOL" "$DPOOL"' EXIT INT TERM
+mkdir -p "$DISKDIR"
+
+echo "raw outputs in $OUT; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+for r in $(seq 1 "$REPS"); do
+	for T in 1 2; do
+		"$BENCH" --baseline --num=500000 --threads=$T --durability=process \
+			--path="$POOL" --seed=$r \
+			--benchmarks=fillrandom,overwrite,readrandom,readmissing,deleterandom \
+			>"$OUT/kv.t$T.r$r"
+	done
+	"$BENCH" --num=1000000 --durability=process --path="$POOL" --seed=$r \
+		--crash-after-fill=kill --benchmarks=open --open-reps=5 >"$OUT/open.r$r"
+	"$BENCH" --num=500 --durability=msync --path="$DPOOL" --seed=$r \
+		--benchmarks=fillrandom,overwrite,readrandom,deleterandom >"$OUT/msync.r$r"
+done
+echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# median of the numbers on stdin
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
+# col FILES STORE WORKLOAD N -- field N of the summary row (1 = store)
+col() {
+	files=$1; store=$2; wl=$3; n=$4
+	for f in $files; do
+		awk -F'|' -v s=" $store " -v w=" $wl " -v n=$((n + 1)) \
+			'$2 == s && $3 == w { gsub(/[ x]/, "", $n); print $n }' "$f"
+	done | median
+}
+
+echo
+echo "### cmap vs dram, /dev/shm, process mode, 500,000 keys, 16 B keys, 100 B values (median of $REPS)"
+echo
+echo "| workload | threads | cmap ops/s | cmap ns/op | cmap p99 ns | dram ops/s | x of dram |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
+for wl in fillrandom overwrite readrandom readmissing deleterandom; do
+	for T in 1 2; do
+		files=$(ls "$OUT"/kv.t$T.r*)
+		echo "| $wl | $T | $(col "$files" cmap $wl 3) | $(col "$files" cmap $wl 4)" \
+			"| $(col "$files" cmap $wl 6) | $(col "$files" dram $wl 3)" \
+			"| $(col "$files" cmap $wl 8) |"
+	done
+done
+echo
+echo "### 2 threads / 1 thread (cmap ops/s, medians)"
+echo
+for wl in fillrandom overwrite readrandom readmissing deleterandom; do
+	one=$(col "$(ls "$OUT"/kv.t1.r*)" cmap $wl 3)
+	two=$(col "$(ls "$OUT"/kv.t2.r*)" cmap $wl 3)
+	echo "- $wl: $(awk -v a="$one" -v b="$two" 'BEGIN { printf "%.2fx", b / a }')"
+done
+echo
+echo "### space (after fillrandom of 500,000 records, 1 thread; median)"
+echo
+for f in "$OUT"/kv.t1.r*; do
+	awk '/^cmap +fillrandom/ { getline; for (i = 1; i <= NF; i++) if ($i == "bytes/record,") print $(i - 1) }' "$f"
+done | median | sed 's/^/- cmap bytes per record: /'
+grep -h -A1 '^cmap *fillrandom' "$OUT/kv.t1.r1" | tail -1 | sed 's/^ */- run 1: /'
+echo
+echo "### open, 1,000,000 keys (ms; median of $REPS runs)"
+echo
+for f in "$OUT"/open.r*; do awk '/^cmap +open-after-crash/ { print $4 }' "$f"; done | median |
+	sed 's/^/- after crash (kill -9 of the filler): /; s/$/ ms/'
+for f in "$OUT"/open.r*; do awk '/^cmap +open +:/ { print $7 }' "$f"; done | median |
+	sed 's/^/- clean (median of 5 opens per run): /; s/$/ ms/'
+grep -h "after crash:" "$OUT"/open.r* | sort | uniq -c | sed 's/^/- /'
+echo
+echo "### msync mode, disk file in $DISKDIR, 500 keys, 1 thread (median of $REPS)"
+echo
+for wl in fillrandom overwrite readrandom deleterandom; do
+	ns=$(col "$(ls "$OUT"/msync.r*)" cmap $wl 4)
+	p50=$(col "$(ls "$OUT"/msync.r*)" cmap $wl 5)
+	p99=$(col "$(ls "$OUT"/msync.r*)" cmap $wl 6)
+	echo "- $wl: mean $(awk -v n="$ns" 'BEGIN { printf "%.1f", n / 1000 }') us/op," \
+		"p50 $(awk -v n="$p50" 'BEGIN { printf "%.1f", n / 1000 }') us," \
+		"p99 $(awk -v n="$p99" 'BEGIN { printf "%.1f", n / 1000 }') us"
+done
+grep -h "^durability in force" "$OUT"/msync.r1 | sed 's/^/- msync run: /'
