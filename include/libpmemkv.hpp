@@ -15,6 +15,8 @@
  *    frames), the iteration is stopped, and the same exception is rethrown
  *    from the get*() call once the C call has returned. The C library is left
  *    in a consistent state (the callback only ever reads).
+ *  - Built with -fno-exceptions, the header still compiles: what would throw
+ *    calls std::abort() instead.
  *  - A comparator given to config::put_comparator() must not throw: its
  *    trampoline is noexcept, so an escaping exception calls std::terminate()
  *    (continuing with an inconsistent ordering would corrupt a sorted
@@ -23,21 +25,32 @@
  *    a view given to a callback is valid only during the callback (for
  *    persistent engines it points straight into the mapped pool).
  *  - config and db are movable, not copyable; db closes itself on
- *    destruction. A db may be used from many threads at once (the C rules);
- *    a config, a tx and a result belong to one thread at a time.
+ *    destruction. A db may be used from many threads at once (the C rules),
+ *    except open(), close(), moves and destruction, which need the caller to
+ *    make sure no other call is in flight; a config, a tx, an iterator and a
+ *    result belong to one thread at a time.
  *
- * Departures from libpmemkv 1.5 (all additive): callbacks may be any
- * callable (lambda, functor, function, std::function) without the cost of a
- * std::function; db::get_stats() forwards the pmemkv_get_stats() extension;
- * calls on a db that is not open return INVALID_ARGUMENT (from the C layer)
- * instead of crashing. Iterators (db::new_read_iterator / write_iterator) are
- * not wrapped yet.
+ * Departures from libpmemkv 1.5, all additive or safer:
+ *  - callbacks may be any callable (lambda, functor, function pointer,
+ *    std::function) and are called without the cost of a std::function;
+ *  - calls on a db that is not open return INVALID_ARGUMENT (from the C
+ *    layer) instead of crashing; db::is_open() says which; get(key,
+ *    (std::string *)nullptr) is INVALID_ARGUMENT;
+ *  - result<T>::get_value() && returns T by value (1.5: T&&), so a
+ *    reference bound to it does not dangle;
+ *  - string_view compares with const char *, std::string and
+ *    std::string_view on either side, and prints with operator<<;
+ *  - db::get_stats() forwards the pmemkv_get_stats() extension;
+ *  - write_iterator::write_range() returns a plain range of char
+ *    (pmem::kv::char_range) instead of libpmemobj++'s pmem::obj::slice:
+ *    this library does not depend on libpmemobj++.
  */
 #ifndef LIBPMEMKV_HPP
 #define LIBPMEMKV_HPP
 
 #include <cassert>
 #include <cstddef>
+#include <cstdlib>
 #include <cstdint>
 #include <cstring>
 #include <exception>
@@ -54,6 +67,18 @@
 #include <utility>
 
 #include "libpmemkv.h"
+
+/*
+ * Built with -fno-exceptions: what would throw calls std::abort() instead,
+ * and callbacks are called without a catch (they cannot throw anyway).
+ */
+#if defined(__cpp_exceptions) || defined(__EXCEPTIONS)
+#define PMEMKV_CPP_THROW(e) throw e
+#define PMEMKV_CPP_EXCEPTIONS 1
+#else
+#define PMEMKV_CPP_THROW(e) std::abort()
+#define PMEMKV_CPP_EXCEPTIONS 0
+#endif
 
 namespace pmem
 {
@@ -129,6 +154,12 @@ inline std::ostream &operator<<(std::ostream &os, const status &s)
  */
 class string_view {
 public:
+	using value_type = char;
+	using size_type = std::size_t;
+	using const_iterator = const char *;
+	using iterator = const_iterator;
+	static constexpr size_type npos = static_cast<size_type>(-1);
+
 	constexpr string_view() noexcept : data_(""), size_(0)
 	{
 	}
@@ -180,9 +211,55 @@ public:
 	{
 		return data_ + size_;
 	}
-	constexpr char operator[](std::size_t i) const noexcept
+	constexpr const char *cbegin() const noexcept
+	{
+		return data_;
+	}
+	constexpr const char *cend() const noexcept
+	{
+		return data_ + size_;
+	}
+	constexpr const char &operator[](std::size_t i) const noexcept
 	{
 		return data_[i];
+	}
+	/* at -- operator[] with a bounds check: std::out_of_range */
+	const char &at(std::size_t i) const
+	{
+		if (i >= size_)
+			PMEMKV_CPP_THROW(std::out_of_range("pmem::kv::string_view::at"));
+		return data_[i];
+	}
+	constexpr const char &front() const noexcept
+	{
+		return data_[0];
+	}
+	constexpr const char &back() const noexcept
+	{
+		return data_[size_ - 1];
+	}
+	/* remove_prefix / remove_suffix -- n must be <= size() */
+	constexpr void remove_prefix(std::size_t n) noexcept
+	{
+		data_ += n;
+		size_ -= n;
+	}
+	constexpr void remove_suffix(std::size_t n) noexcept
+	{
+		size_ -= n;
+	}
+	constexpr void swap(string_view &other) noexcept
+	{
+		string_view t = *this;
+		*this = other;
+		other = t;
+	}
+	/* substr -- [pos, pos + min(n, size() - pos)); std::out_of_range if pos > size() */
+	string_view substr(std::size_t pos = 0, std::size_t n = npos) const
+	{
+		if (pos > size_)
+			PMEMKV_CPP_THROW(std::out_of_range("pmem::kv::string_view::substr"));
+		return string_view(data_ + pos, n < size_ - pos ? n : size_ - pos);
 	}
 
 	/*
@@ -321,8 +398,12 @@ public:
 		check();
 		return *value_;
 	}
-	/* moves the value out; the result is left holding UNKNOWN_ERROR */
-	T &&get_value() &&
+	/*
+	 * moves the value out; the result is left holding UNKNOWN_ERROR.
+	 * Returns by value (libpmemkv 1.5 returns T&&), so that
+	 * `const auto &v = db.tx_begin().get_value();` does not dangle.
+	 */
+	T get_value() &&
 	{
 		check();
 		s_ = status::UNKNOWN_ERROR;
@@ -333,7 +414,7 @@ private:
 	void check() const
 	{
 		if (s_ != status::OK || !value_)
-			throw bad_result_access("bad_result_access: value doesn't exist");
+			PMEMKV_CPP_THROW(bad_result_access("bad_result_access: value doesn't exist"));
 	}
 
 	std::optional<T> value_;
@@ -454,6 +535,7 @@ struct kv_context {
 			void *arg) noexcept
 	{
 		auto *c = static_cast<kv_context *>(arg);
+#if PMEMKV_CPP_EXCEPTIONS
 		if (c->ex)
 			return 1;
 		try {
@@ -462,11 +544,16 @@ struct kv_context {
 			c->ex = std::current_exception();
 			return 1;
 		}
+#else
+		return static_cast<int>((*c->f)(string_view(k, kb), string_view(v, vb)));
+#endif
 	}
 	status rethrow(int s) const
 	{
+#if PMEMKV_CPP_EXCEPTIONS
 		if (ex)
 			std::rethrow_exception(ex);
+#endif
 		return to_status(s);
 	}
 };
@@ -479,6 +566,7 @@ struct v_context {
 	static void call(const char *v, std::size_t vb, void *arg) noexcept
 	{
 		auto *c = static_cast<v_context *>(arg);
+#if PMEMKV_CPP_EXCEPTIONS
 		if (c->ex)
 			return;
 		try {
@@ -486,11 +574,16 @@ struct v_context {
 		} catch (...) {
 			c->ex = std::current_exception();
 		}
+#else
+		(*c->f)(string_view(v, vb));
+#endif
 	}
 	status rethrow(int s) const
 	{
+#if PMEMKV_CPP_EXCEPTIONS
 		if (ex)
 			std::rethrow_exception(ex);
+#endif
 		return to_status(s);
 	}
 };
@@ -803,7 +896,15 @@ private:
  * See the top of the file for exceptions thrown by a callable.
  */
 class db {
+	template <bool IsConst>
+	class iterator;
+
 public:
+	/* EXPERIMENTAL (as in libpmemkv 1.5); engines without iterators
+	 * answer NOT_SUPPORTED to new_read_iterator/new_write_iterator */
+	using read_iterator = iterator<true>;
+	using write_iterator = iterator<false>;
+
 	db() noexcept = default;
 	db(const db &) = delete;
 	db &operator=(const db &) = delete;
@@ -1056,6 +1157,10 @@ public:
 		return result<tx>(tx(t));
 	}
 
+	/* new_read_iterator / new_write_iterator -- EXPERIMENTAL, see db::iterator */
+	result<read_iterator> new_read_iterator();
+	result<write_iterator> new_write_iterator();
+
 	/* get_stats -- extension: durability mode, pool size, bytes used, records */
 	status get_stats(pmemkv_stats &stats) noexcept
 	{
@@ -1073,7 +1178,205 @@ private:
 	std::shared_ptr<void> keepalive_; /* the C++ comparator of the open store */
 };
 
+/*
+ * char_range -- writable bytes of a record's value, returned by
+ * write_iterator::write_range(): a [begin, end) range of char. Writes go to
+ * a buffer that commit() applies atomically (abort() or destruction drops
+ * them).
+ */
+class char_range {
+public:
+	char_range(char *b, std::size_t n) noexcept : b_(b), n_(n)
+	{
+	}
+	char *begin() const noexcept
+	{
+		return b_;
+	}
+	char *end() const noexcept
+	{
+		return b_ + n_;
+	}
+	std::size_t size() const noexcept
+	{
+		return n_;
+	}
+	char &operator[](std::size_t i) const noexcept
+	{
+		return b_[i];
+	}
+
+private:
+	char *b_;
+	std::size_t n_;
+};
+
+namespace detail
+{
+struct read_iterator_deleter {
+	void operator()(pmemkv_iterator *it) const noexcept
+	{
+		pmemkv_iterator_delete(it);
+	}
+};
+struct write_iterator_deleter {
+	void operator()(pmemkv_write_iterator *it) const noexcept
+	{
+		pmemkv_write_iterator_delete(it);
+	}
+};
+} /* namespace detail */
+
+/*
+ * db::iterator -- EXPERIMENTAL (as in libpmemkv 1.5): positioned on one
+ * record at a time, made by db::new_read_iterator() (read_iterator) or
+ * db::new_write_iterator() (write_iterator, which can also change the
+ * value of the current record with write_range() + commit()). One iterator
+ * per thread at a time. Each method forwards to pmemkv_iterator_* /
+ * pmemkv_write_iterator_* and returns its status; key() and read_range()
+ * return views valid until the iterator moves or is destroyed.
+ */
+template <bool IsConst>
+class db::iterator {
+	using iterator_type =
+		std::conditional_t<IsConst, pmemkv_iterator, pmemkv_write_iterator>;
+	using deleter_type = std::conditional_t<IsConst, detail::read_iterator_deleter,
+						detail::write_iterator_deleter>;
+
+public:
+	/* takes ownership of it */
+	explicit iterator(iterator_type *it) noexcept : it_(it)
+	{
+	}
+
+	status seek(string_view key) noexcept
+	{
+		return detail::to_status(pmemkv_iterator_seek(raw(), key.data(), key.size()));
+	}
+	status seek_lower(string_view key) noexcept
+	{
+		return detail::to_status(
+			pmemkv_iterator_seek_lower(raw(), key.data(), key.size()));
+	}
+	status seek_lower_eq(string_view key) noexcept
+	{
+		return detail::to_status(
+			pmemkv_iterator_seek_lower_eq(raw(), key.data(), key.size()));
+	}
+	status seek_higher(string_view key) noexcept
+	{
+		return detail::to_status(
+			pmemkv_iterator_seek_higher(raw(), key.data(), key.size()));
+	}
+	status seek_higher_eq(string_view key) noexcept
+	{
+		return detail::to_status(
+			pmemkv_iterator_seek_higher_eq(raw(), key.data(), key.size()));
+	}
+	status seek_to_first() noexcept
+	{
+		return detail::to_status(pmemkv_iterator_seek_to_first(raw()));
+	}
+	status seek_to_last() noexcept
+	{
+		return detail::to_status(pmemkv_iterator_seek_to_last(raw()));
+	}
+	status is_next() noexcept
+	{
+		return detail::to_status(pmemkv_iterator_is_next(raw()));
+	}
+	status next() noexcept
+	{
+		return detail::to_status(pmemkv_iterator_next(raw()));
+	}
+	status prev() noexcept
+	{
+		return detail::to_status(pmemkv_iterator_prev(raw()));
+	}
+
+	result<string_view> key() noexcept
+	{
+		const char *k = nullptr;
+		std::size_t kb = 0;
+		int s = pmemkv_iterator_key(raw(), &k, &kb);
+		if (s != PMEMKV_STATUS_OK)
+			return result<string_view>(detail::to_status(s));
+		return result<string_view>(string_view(k, kb));
+	}
+
+	/* bytes [pos, pos + n) of the current value (n is clipped to its end) */
+	result<string_view> read_range(std::size_t pos = 0,
+				       std::size_t n = static_cast<std::size_t>(-1)) noexcept
+	{
+		const char *d = nullptr;
+		std::size_t rb = 0;
+		int s = pmemkv_iterator_read_range(raw(), pos, n, &d, &rb);
+		if (s != PMEMKV_STATUS_OK)
+			return result<string_view>(detail::to_status(s));
+		return result<string_view>(string_view(d, rb));
+	}
+
+	/* write_iterator only: writable bytes [pos, pos + n) of the value */
+	template <bool IC = IsConst>
+	std::enable_if_t<!IC, result<char_range>>
+	write_range(std::size_t pos = 0, std::size_t n = static_cast<std::size_t>(-1)) noexcept
+	{
+		char *d = nullptr;
+		std::size_t wb = 0;
+		int s = pmemkv_write_iterator_write_range(it_.get(), pos, n, &d, &wb);
+		if (s != PMEMKV_STATUS_OK)
+			return result<char_range>(detail::to_status(s));
+		return result<char_range>(char_range(d, wb));
+	}
+
+	/* write_iterator only: apply the writes to the current record, atomically */
+	template <bool IC = IsConst>
+	std::enable_if_t<!IC, status> commit() noexcept
+	{
+		return detail::to_status(pmemkv_write_iterator_commit(it_.get()));
+	}
+
+	/* write_iterator only: drop the writes not committed */
+	template <bool IC = IsConst>
+	std::enable_if_t<!IC> abort() noexcept
+	{
+		pmemkv_write_iterator_abort(it_.get());
+	}
+
+private:
+	pmemkv_iterator *raw() const noexcept
+	{
+		if constexpr (IsConst)
+			return it_.get();
+		else
+			return it_ ? it_->iter : nullptr;
+	}
+
+	std::unique_ptr<iterator_type, deleter_type> it_;
+};
+
+inline result<db::read_iterator> db::new_read_iterator()
+{
+	pmemkv_iterator *it = nullptr;
+	int s = pmemkv_iterator_new(db_.get(), &it);
+	if (s != PMEMKV_STATUS_OK)
+		return result<read_iterator>(detail::to_status(s));
+	return result<read_iterator>(read_iterator(it));
+}
+
+inline result<db::write_iterator> db::new_write_iterator()
+{
+	pmemkv_write_iterator *it = nullptr;
+	int s = pmemkv_write_iterator_new(db_.get(), &it);
+	if (s != PMEMKV_STATUS_OK)
+		return result<write_iterator>(detail::to_status(s));
+	return result<write_iterator>(write_iterator(it));
+}
+
 } /* namespace kv */
 } /* namespace pmem */
+
+#undef PMEMKV_CPP_THROW
+#undef PMEMKV_CPP_EXCEPTIONS
 
 #endif /* LIBPMEMKV_HPP */

@@ -100,7 +100,7 @@ raise_status(int status, const char *msg)
 	PyObject *text = PyUnicode_DecodeUTF8(msg, (Py_ssize_t)strlen(msg), "replace");
 	if (text == NULL)
 		return NULL;
-	PyObject *exc = PyObject_CallOneArg(cls, text);
+	PyObject *exc = PyObject_CallFunctionObjArgs(cls, text, NULL);
 	if (exc == NULL) {
 		Py_DECREF(text);
 		return NULL;
@@ -891,6 +891,54 @@ db_get_string(PyObject *o, PyObject *key)
 	return db_get_string_impl((DatabaseObject *)o, key);
 }
 
+/* Database: maintenance and introspection. */
+
+static PyObject *
+db_defrag(PyObject *o, PyObject *args, PyObject *kwds)
+{
+	DatabaseObject *self = (DatabaseObject *)o;
+	static char *kwlist[] = {"start_percent", "amount_percent", NULL};
+	double start = 0.0, amount = 100.0;
+	int st;
+
+	if (!PyArg_ParseTupleAndKeywords(args, kwds, "|dd:defrag", kwlist, &start, &amount))
+		return NULL;
+	if (db_enter(self) < 0)
+		return NULL;
+	pmemkv_db *db = self->db;
+	Py_BEGIN_ALLOW_THREADS
+	st = pmemkv_defrag(db, start, amount);
+	Py_END_ALLOW_THREADS
+	db_leave(self);
+	if (st != PMEMKV_STATUS_OK)
+		return raise_status(st, pmemkv_errormsg());
+	Py_RETURN_NONE;
+}
+
+static PyObject *
+db_stats(PyObject *o, PyObject *unused)
+{
+	DatabaseObject *self = (DatabaseObject *)o;
+	pmemkv_stats stats;
+	int st;
+	(void)unused;
+
+	if (db_enter(self) < 0)
+		return NULL;
+	pmemkv_db *db = self->db;
+	Py_BEGIN_ALLOW_THREADS
+	st = pmemkv_get_stats(db, &stats);
+	Py_END_ALLOW_THREADS
+	db_leave(self);
+	if (st != PMEMKV_STATUS_OK)
+		return raise_status(st, pmemkv_errormsg());
+	return Py_BuildValue("{s:s,s:K,s:K,s:K}", "durability",
+			     stats.durability != NULL ? stats.durability : "unknown", "pool_size",
+			     (unsigned long long)stats.pool_size, "used_bytes",
+			     (unsigned long long)stats.used_bytes, "records",
+			     (unsigned long long)stats.records);
+}
+
 /* Database: counts and iteration, with 0, 1 or 2 bound keys. */
 
 enum range_op { R_ALL, R_ABOVE, R_EQUAL_ABOVE, R_EQUAL_BELOW, R_BELOW, R_BETWEEN };
@@ -1090,46 +1138,53 @@ static PySequenceMethods db_as_sequence = {
 #define M_VAR(name, doc) {#name, (PyCFunction)(void (*)(void))db_##name, METH_VARARGS, doc}
 
 static PyMethodDef db_methods[] = {
-	M_VAR(put, "put(key, value)\n--\n\nStore value under key (str is stored as UTF-8, "
+	M_VAR(put, "put($self, key, value, /)\n--\n\nStore value under key (str is stored as UTF-8, "
 		   "any bytes-like object as its bytes)."),
-	M_VAR(get, "get(key, callback)\n--\n\nCall callback(value) with a read-only "
+	M_VAR(get, "get($self, key, callback, /)\n--\n\nCall callback(value) with a read-only "
 		   "memoryview of the value, valid only during the call. KeyError if "
 		   "missing."),
-	M_O(get_string, "get_string(key)\n--\n\nA copy of the value decoded as UTF-8 "
+	M_O(get_string, "get_string($self, key, /)\n--\n\nA copy of the value decoded as UTF-8 "
 			"(str). KeyError if missing."),
-	M_O(exists, "exists(key)\n--\n\nTrue if key is stored."),
-	M_O(remove, "remove(key)\n--\n\nRemove key: True if it was there, False if not."),
-	M_VAR(count_all, "count_all()\n--\n\nNumber of records."),
-	M_VAR(count_above, "count_above(key)\n--\n\nNumber of records with keys > key."),
-	M_VAR(count_equal_above, "count_equal_above(key)\n--\n\nNumber of records with keys "
+	M_O(exists, "exists($self, key, /)\n--\n\nTrue if key is stored."),
+	M_O(remove, "remove($self, key, /)\n--\n\nRemove key: True if it was there, False if not."),
+	M_VAR(count_all, "count_all($self)\n--\n\nNumber of records."),
+	M_VAR(count_above, "count_above($self, key, /)\n--\n\nNumber of records with keys > key."),
+	M_VAR(count_equal_above, "count_equal_above($self, key, /)\n--\n\nNumber of records with keys "
 				 ">= key."),
-	M_VAR(count_equal_below, "count_equal_below(key)\n--\n\nNumber of records with keys "
+	M_VAR(count_equal_below, "count_equal_below($self, key, /)\n--\n\nNumber of records with keys "
 				 "<= key."),
-	M_VAR(count_below, "count_below(key)\n--\n\nNumber of records with keys < key."),
-	M_VAR(count_between, "count_between(key1, key2)\n--\n\nNumber of records with key1 "
+	M_VAR(count_below, "count_below($self, key, /)\n--\n\nNumber of records with keys < key."),
+	M_VAR(count_between, "count_between($self, key1, key2, /)\n--\n\nNumber of records with key1 "
 			     "< keys < key2."),
-	M_VAR(get_all, "get_all(callback)\n--\n\ncallback(key, value) for every record "
+	M_VAR(get_all, "get_all($self, callback, /)\n--\n\ncallback(key, value) for every record "
 		       "(memoryviews valid only during the call)."),
-	M_VAR(get_above, "get_above(key, callback)\n--\n\ncallback(k, v) for keys > key."),
-	M_VAR(get_equal_above, "get_equal_above(key, callback)\n--\n\ncallback(k, v) for "
+	M_VAR(get_above, "get_above($self, key, callback, /)\n--\n\ncallback(k, v) for keys > key."),
+	M_VAR(get_equal_above, "get_equal_above($self, key, callback, /)\n--\n\ncallback(k, v) for "
 			       "keys >= key."),
-	M_VAR(get_equal_below, "get_equal_below(key, callback)\n--\n\ncallback(k, v) for "
+	M_VAR(get_equal_below, "get_equal_below($self, key, callback, /)\n--\n\ncallback(k, v) for "
 			       "keys <= key."),
-	M_VAR(get_below, "get_below(key, callback)\n--\n\ncallback(k, v) for keys < key."),
-	M_VAR(get_between, "get_between(key1, key2, callback)\n--\n\ncallback(k, v) for "
+	M_VAR(get_below, "get_below($self, key, callback, /)\n--\n\ncallback(k, v) for keys < key."),
+	M_VAR(get_between, "get_between($self, key1, key2, callback, /)\n--\n\ncallback(k, v) for "
 			   "key1 < keys < key2."),
-	M_VAR(get_keys, "get_keys(callback)\n--\n\ncallback(key) for every record."),
-	M_VAR(get_keys_above, "get_keys_above(key, callback)\n--\n\ncallback(k) for keys > "
+	M_VAR(get_keys, "get_keys($self, callback, /)\n--\n\ncallback(key) for every record."),
+	M_VAR(get_keys_above, "get_keys_above($self, key, callback, /)\n--\n\ncallback(k) for keys > "
 			      "key."),
-	M_VAR(get_keys_equal_above, "get_keys_equal_above(key, callback)\n--\n\n"
+	M_VAR(get_keys_equal_above, "get_keys_equal_above($self, key, callback, /)\n--\n\n"
 				    "callback(k) for keys >= key."),
-	M_VAR(get_keys_equal_below, "get_keys_equal_below(key, callback)\n--\n\n"
+	M_VAR(get_keys_equal_below, "get_keys_equal_below($self, key, callback, /)\n--\n\n"
 				    "callback(k) for keys <= key."),
-	M_VAR(get_keys_below, "get_keys_below(key, callback)\n--\n\ncallback(k) for keys < "
+	M_VAR(get_keys_below, "get_keys_below($self, key, callback, /)\n--\n\ncallback(k) for keys < "
 			      "key."),
-	M_VAR(get_keys_between, "get_keys_between(key1, key2, callback)\n--\n\ncallback(k) "
+	M_VAR(get_keys_between, "get_keys_between($self, key1, key2, callback, /)\n--\n\ncallback(k) "
 				"for key1 < keys < key2."),
-	M_NOARGS(stop, "stop()\n--\n\nClose the database (idempotent); later calls raise "
+	{"defrag", (PyCFunction)(void (*)(void))db_defrag, METH_VARARGS | METH_KEYWORDS,
+	 "defrag($self, start_percent=0.0, amount_percent=100.0)\n--\n\n"
+	 "Defragment that part of the store (engines without defrag raise "
+	 "NotSupported)."},
+	M_NOARGS(stats, "stats($self, /)\n--\n\nExtension: a dict with durability "
+			"('pmem', 'msync', 'process' or 'volatile'), pool_size, used_bytes "
+			"and records."),
+	M_NOARGS(stop, "stop($self)\n--\n\nClose the database (idempotent); later calls raise "
 		       "InvalidArgument."),
 	{"__enter__", (PyCFunction)(void (*)(void))db_enter_ctx, METH_NOARGS, NULL},
 	{"__exit__", (PyCFunction)(void (*)(void))db_exit_ctx, METH_VARARGS, NULL},
@@ -1189,7 +1244,8 @@ add_exception(PyObject *m, const char *name, PyObject *bases, PyObject *status)
 	return cls;
 }
 
-PyMODINIT_FUNC
+/* Python < 3.9 does not mark PyMODINIT_FUNC visible; we build with hidden. */
+__attribute__((visibility("default"))) PyMODINIT_FUNC
 PyInit_pmemkv(void)
 {
 	if (PyType_Ready(&DatabaseType) < 0 || PyType_Ready(&PoolBufferType) < 0)

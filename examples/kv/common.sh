@@ -89,7 +89,11 @@ py() {
 run_step() {
 	label=$1
 	shift
-	echo "--- $label: $*"
+	if [ "$1" = py ]; then
+		echo "--- $label: $PYTHON $(shift; echo "$@")"
+	else
+		echo "--- $label: $*"
+	fi
 	if ! "$@" >"$OUT_FILE"; then
 		cat "$OUT_FILE"
 		echo "FAIL: $label: exit status not 0" >&2
@@ -104,11 +108,11 @@ run_step() {
 check() {
 	tag=$1 want_pairs=$2 want_count=$3 want_get=$4
 	got=$(sed -n "s/^\[$tag\]   \(.*\) = \(.*\)\$/\1=\2/p" "$OUT_FILE" | sort)
-	want=$(printf '%s\n' $want_pairs | sort)
+	want=$(echo "$want_pairs" | tr ' ' '\n' | sort)
 	if [ "$got" != "$want" ]; then
 		echo "FAIL: [$tag] get_all pairs differ" >&2
-		echo "  expected: $(echo $want)" >&2
-		echo "  got:      $(echo $got)" >&2
+		echo "  expected: $(echo "$want" | tr '\n' ' ')" >&2
+		echo "  got:      $(echo "$got" | tr '\n' ' ')" >&2
 		FAILED=1
 	fi
 	if ! grep -qx "\[$tag\] count_all: $want_count" "$OUT_FILE"; then

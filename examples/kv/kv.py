@@ -29,7 +29,9 @@ def pool_path(arg):
 def print_pair(key, value):
     # key and value are read-only memoryviews into the pool (zero copy),
     # valid only during this call: decode them here, keep no reference.
-    print(TAG + "  %s = %s" % (bytes(key).decode(), bytes(value).decode()))
+    k = bytes(key).decode(errors="replace")
+    v = bytes(value).decode(errors="replace")
+    print(TAG + "  %s = %s" % (k, v))
 
 
 def main(argv):
@@ -41,7 +43,11 @@ def main(argv):
             pairs = []
 
     # create_if_missing: create the pool of `size` bytes if the file does not exist
-    db = pmemkv.Database("cmap", {"path": path, "size": POOL_SIZE, "create_if_missing": 1})
+    try:
+        db = pmemkv.Database("cmap", {"path": path, "size": POOL_SIZE, "create_if_missing": 1})
+    except pmemkv.Error as e:  # e.status: the PMEMKV_STATUS_* code
+        print("pmemkv.Database(cmap, %s): %s" % (path, e), file=sys.stderr)
+        return 1
     try:
         print(TAG + "pool: %s" % path)
         first_key = "key1"

@@ -10,7 +10,10 @@
  *   -ENOMEM      OUT_OF_MEMORY          -ECANCELED  STOPPED_BY_CB
  *   -EPROTOTYPE  CONFIG_TYPE_ERROR      -EBADMSG    CONFIG_PARSING_ERROR
  *   -ENOBUFS     (get_copy: buffer too small) -> OUT_OF_MEMORY
- *   anything else UNKNOWN_ERROR
+ *   -ENOSPC      OUT_OF_MEMORY          -EILSEQ     COMPARATOR_MISMATCH
+ *   anything else UNKNOWN_ERROR (from defrag: DEFRAG_ERROR; from open, see
+ *   src/kv/open.c: -EEXIST, -EPROTO, -EINVAL, -ENOENT are INVALID_ARGUMENT)
+ *   (the -ENOSPC and -EILSEQ lines, and the open/defrag notes, added by kv)
  *
  * Any ops member other than name/open/close may be NULL: the kv layer then
  * answers NOT_SUPPORTED with a message naming the engine.
@@ -37,6 +40,9 @@ typedef int engine_cmp_fn(const char *k1, size_t kb1, const char *k2, size_t kb2
  * What pmemkv_open's config means to an engine, parsed by src/kv.
  * `get_*` reach engine-specific config items; they return 0, -ENOENT if
  * absent, -EPROTOTYPE if of another type.
+ * Lifetimes (added by kv): `cfg` and the getters (and strings they return)
+ * are valid during open only; path, cmp, cmp_arg and cmp_name stay valid
+ * until close.
  */
 struct engine_config {
 	const char *path;	    /* NULL if not given */

@@ -5,8 +5,9 @@
  *
  * Rules (docs/libpmemkv_config.3.md):
  *  - A put on an existing key replaces the item; the old one is freed, an old
- *    object is passed to its deleter. Every object's deleter runs exactly
- *    once: on replacement or in pmemkv_config_delete.
+ *    object is passed to its deleter (unless the new item is the same
+ *    object). Every object's deleter runs exactly once: on replacement or in
+ *    pmemkv_config_delete.
  *  - A get of another type is CONFIG_TYPE_ERROR, except between integers:
  *    an int64 >= 0 reads as uint64, a uint64 <= INT64_MAX reads as int64.
  *  - A missing key is NOT_FOUND (message ""); a NULL config, key or output
@@ -94,7 +95,10 @@ cfg_put(pmemkv_config *c, const char *key, const struct cfg_item *item, const ch
 		struct cfg_item tmp = *old;
 		*old = *item;
 		old->key = k;
-		cfg_item_release(&tmp);
+		/* the same object put again is one object: never delete it */
+		if (!(tmp.type == CFG_OBJECT && item->type == CFG_OBJECT &&
+		      tmp.v.obj.value == item->v.obj.value))
+			cfg_item_release(&tmp);
 		return PMEMKV_STATUS_OK;
 	}
 	if (c->n == c->cap) {

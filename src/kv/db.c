@@ -201,13 +201,10 @@ pmemkv_get_copy(pmemkv_db *db, const char *k, size_t kb, char *buffer, size_t bu
 		return db_ret(ret, __func__);
 	if (value_size)
 		*value_size = ctx.value_size;
-	if (!ctx.fits) {
-		if (buffer)
-			memset(buffer, 0, buffer_size); /* a reader may have raced */
+	if (!ctx.fits) /* nothing was copied: the buffer is still zeroed */
 		return kv_err(PMEMKV_STATUS_OUT_OF_MEMORY,
 			      "%s: the value (%zu bytes) does not fit in the buffer (%zu bytes)",
 			      __func__, ctx.value_size, buffer_size);
-	}
 	return PMEMKV_STATUS_OK;
 }
 
@@ -235,10 +232,11 @@ pmemkv_defrag(pmemkv_db *db, double start_percent, double amount_percent)
 {
 	DB_CHECK(db);
 	if (!(start_percent >= 0.0 && start_percent <= 100.0) ||
-	    !(amount_percent >= 0.0 && amount_percent <= 100.0))
+	    !(amount_percent >= 0.0 && amount_percent <= 100.0) ||
+	    start_percent + amount_percent > 100.0)
 		return kv_err(PMEMKV_STATUS_INVALID_ARGUMENT,
 			      "%s: start_percent (%g) and amount_percent (%g) must be in "
-			      "[0, 100]",
+			      "[0, 100] and their sum at most 100",
 			      __func__, start_percent, amount_percent);
 	OP_CHECK(db, defrag);
 	int ret = db->ops->defrag(db->h, start_percent, amount_percent);

@@ -7,6 +7,7 @@
  *   size                       uint64  pool size when creating, >= 8 MiB
  *   create_if_missing          uint64 (0/1) or int64 (0/1)
  *   create_or_error_if_exists  same (pmemkv_config_put_force_create sets it)
+ *   force_create               same, its deprecated name (either set: create)
  *   durability                 string  "auto" | "pmem" | "msync" | "process"
  *   comparator                 object  made by pmemkv_comparator_new
  * Other items stay reachable by the engine through cfg->get_uint64/get_string
@@ -96,6 +97,12 @@ open_parse(const struct engine_ops *ops, pmemkv_config *c, pmemkv_db *db)
 		return st;
 	if ((st = open_flag(c, "create_or_error_if_exists", &ec->create_or_error_if_exists)))
 		return st;
+	/* "force_create": the item's deprecated name, still put raw by programs
+	 * written for libpmemkv < 1.4 (put_force_create sets the new name) */
+	int force_create;
+	if ((st = open_flag(c, "force_create", &force_create)))
+		return st;
+	ec->create_or_error_if_exists |= force_create;
 	if (ec->create_if_missing && ec->create_or_error_if_exists)
 		return kv_err(PMEMKV_STATUS_INVALID_ARGUMENT,
 			      "pmemkv_open: create_if_missing and create_or_error_if_exists "
@@ -180,6 +187,11 @@ open_status(const struct engine_ops *ops, const struct engine_config *ec, int er
 		snprintf(msg, sizeof(msg), "engine %s could not open %s", ops->name, path);
 	switch (err) {
 	case -ENOENT:
+		if (ec->create_if_missing || ec->create_or_error_if_exists)
+			return kv_err(PMEMKV_STATUS_INVALID_ARGUMENT,
+				      "pmemkv_open: %s (cannot create it: does its directory "
+				      "exist?)",
+				      msg);
 		return kv_err(PMEMKV_STATUS_INVALID_ARGUMENT,
 			      "pmemkv_open: %s (the pool does not exist: set create_if_missing "
 			      "or create_or_error_if_exists to create it)",
@@ -195,9 +207,7 @@ open_status(const struct engine_ops *ops, const struct engine_config *ec, int er
 			      "layout: open it with the engine that created it)",
 			      msg);
 	case -EINVAL:
-		return kv_err(PMEMKV_STATUS_INVALID_ARGUMENT,
-			      "pmemkv_open: %s (not a valid %s pool, or a bad argument)", msg,
-			      ops->name);
+		return kv_err(PMEMKV_STATUS_INVALID_ARGUMENT, "pmemkv_open: %s", msg);
 	case -EBUSY:
 		return kv_err(PMEMKV_STATUS_UNKNOWN_ERROR,
 			      "pmemkv_open: %s (the pool is already open, by this or another "

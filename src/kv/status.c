@@ -75,6 +75,8 @@ kv_status_from_errno(int err)
 		return PMEMKV_STATUS_CONFIG_TYPE_ERROR;
 	case -EBADMSG:
 		return PMEMKV_STATUS_CONFIG_PARSING_ERROR;
+	case -EILSEQ:
+		return PMEMKV_STATUS_COMPARATOR_MISMATCH;
 	default:
 		return PMEMKV_STATUS_UNKNOWN_ERROR;
 	}

@@ -36,7 +36,7 @@ const char *kv_status_message(int status);
 
 /*
  * kv_status_from_errno -- 0 or a negative errno of a lower layer to a status,
- * per the table in src/engines/engine.h (-ENOSPC also means OUT_OF_MEMORY).
+ * per the table in src/engines/engine.h.
  */
 int kv_status_from_errno(int err);
 

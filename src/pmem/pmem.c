@@ -7,9 +7,13 @@
  *  PROCESS  the same instructions; no syscall. (The write-back is not needed
  *           for surviving a process crash, but it keeps the cost model and the
  *           code path identical to PMEM and is what the simulator observes.)
- *  MSYNC    msync(MS_SYNC) of the page-aligned range enclosing the flush: each
- *           flush is durable when it returns, so pmem_fence() does no I/O
- *           (it is only a compiler barrier: msync, a syscall, already ordered).
+ *  MSYNC    the file is mapped MAP_PRIVATE (copy-on-write), so the kernel
+ *           never writes stores back by itself. Without a journal a flush is
+ *           a pwrite of the range's current bytes to the same file offset and
+ *           pmem_fence()/pmem_barrier() are fdatasync (slow, ordered; used
+ *           while a pool is created). With a journal (journal.c) a flush
+ *           records the range, a barrier seals the thread's ranges into a
+ *           checksummed batch and a fence waits for the group commit.
  *
  * Large copies/sets (>= PMEM_MOVNT_THRESHOLD bytes) in PMEM/PROCESS mode use
  * non-temporal SSE2 stores for the whole cache lines of the range; those
@@ -28,6 +32,7 @@
  * is not supported (it is only chosen when MAP_SYNC works; use MSYNC).
  */
 #include "pmem.h"
+#include "pmem_internal.h"
 
 #include "common/common.h"
 
@@ -241,42 +246,82 @@ sim_get(void)
 /* ---------------------------------------------------------------------- */
 /* flush / fence                                                          */
 
-static long page_size_cached;
-
-static size_t
-page_size(void)
+/*
+ * pmem_io_error -- report a failed write/sync of the pool or journal file.
+ * The void flush/fence API cannot return it: it is reported on stderr once
+ * per process and latched into the thread's error message. Durability of
+ * later persist points is not guaranteed after it (the device failed).
+ */
+void
+pmem_io_error(const char *what, int e)
 {
-	long ps = __atomic_load_n(&page_size_cached, __ATOMIC_RELAXED);
-	if (unlikely(ps <= 0)) {
-		ps = sysconf(_SC_PAGESIZE);
-		if (ps <= 0)
-			ps = 4096;
-		__atomic_store_n(&page_size_cached, ps, __ATOMIC_RELAXED);
+	static int warned;
+	err_set("pmem: %s failed: %s", what, strerror(e));
+	if (!__atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED))
+		fprintf(stderr, "pmemkv: %s failed: %s\n", what, strerror(e));
+}
+
+/* pmem_pwrite_all -- pwrite every byte (retrying short writes/EINTR);
+ * 0 or -errno */
+int
+pmem_pwrite_all(int fd, const void *buf, size_t len, uint64_t off)
+{
+	const char *p = buf;
+	while (len > 0) {
+		ssize_t n = pwrite(fd, p, len, (off_t)off);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (n == 0)
+			return -EIO;
+		p += n;
+		len -= (size_t)n;
+		off += (uint64_t)n;
 	}
-	return (size_t)ps;
+	return 0;
+}
+
+/* pmem_fdatasync -- fdatasync, retried on EINTR; 0 or -errno */
+int
+pmem_fdatasync(int fd)
+{
+	while (fdatasync(fd) != 0) {
+		if (errno != EINTR)
+			return -errno;
+	}
+	return 0;
 }
 
 /*
- * msync_range -- msync(MS_SYNC) the pages enclosing [addr, addr+len).
- * A failure (EIO from the device) cannot be returned through the void
- * flush API; it is reported on stderr once per process and latched into the
- * thread's error message. (Callers that must know use fsync on m->fd.)
+ * msync_write -- MSYNC mode without a journal: write the current bytes of
+ * [addr, addr+len) from the private mapping to the same offset of the file.
+ * They are durable after the next fdatasync (pmem_fence/pmem_barrier). The
+ * range is clamped to the mapping (a flush outside it is a caller bug and is
+ * ignored rather than written somewhere wrong).
  */
 static void
-msync_range(const void *addr, size_t len)
+msync_write(const struct pmem_map *m, const void *addr, size_t len)
 {
-	if (len == 0)
+	uintptr_t base = (uintptr_t)m->addr;
+	uintptr_t a = (uintptr_t)addr;
+	if (len == 0 || a < base || a - base >= m->size)
 		return;
-	size_t ps = page_size();
-	uintptr_t start = ALIGN_DOWN((uintptr_t)addr, ps);
-	uintptr_t end = ALIGN_UP((uintptr_t)addr + len, ps);
-	if (msync((void *)start, end - start, MS_SYNC) != 0) {
-		static int warned;
-		int e = errno;
-		err_set("pmem: msync failed: %s", strerror(e));
-		if (!__atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED))
-			fprintf(stderr, "pmemkv: msync failed: %s\n", strerror(e));
-	}
+	uint64_t off = a - base;
+	if (len > m->size - off)
+		len = m->size - off;
+	int r = pmem_pwrite_all(m->fd, addr, len, off);
+	if (r != 0)
+		pmem_io_error("pwrite of the pool file", -r);
+}
+
+static void
+msync_sync(const struct pmem_map *m)
+{
+	int r = pmem_fdatasync(m->fd);
+	if (r != 0)
+		pmem_io_error("fdatasync of the pool file", -r);
 }
 
 void
@@ -285,10 +330,14 @@ pmem_flush_range(const struct pmem_map *m, const void *addr, size_t len)
 	const struct pmem_sim_hooks *h = sim_get();
 	if (unlikely(h != NULL) && len > 0)
 		h->flush(h->ctx, addr, len);
-	if (m->mode == PMEM_MODE_MSYNC)
-		msync_range(addr, len);
-	else
+	if (m->mode == PMEM_MODE_MSYNC) {
+		if (m->journal != NULL)
+			pmem_journal_flush(m, addr, len);
+		else
+			msync_write(m, addr, len);
+	} else {
 		flush_lines(addr, len);
+	}
 }
 
 void
@@ -297,10 +346,30 @@ pmem_fence(const struct pmem_map *m)
 	const struct pmem_sim_hooks *h = sim_get();
 	if (unlikely(h != NULL))
 		h->fence(h->ctx);
-	if (m->mode == PMEM_MODE_MSYNC)
-		__asm__ volatile("" : : : "memory"); /* each msync was durable */
-	else
+	if (m->mode == PMEM_MODE_MSYNC) {
+		if (m->journal != NULL)
+			pmem_journal_fence(m);
+		else
+			msync_sync(m);
+	} else {
 		cpu_sfence();
+	}
+}
+
+void
+pmem_barrier(const struct pmem_map *m)
+{
+	const struct pmem_sim_hooks *h = sim_get();
+	if (unlikely(h != NULL))
+		h->fence(h->ctx);
+	if (m->mode == PMEM_MODE_MSYNC) {
+		if (m->journal != NULL)
+			pmem_journal_barrier(m);
+		else
+			msync_sync(m);
+	} else {
+		cpu_sfence();
+	}
 }
 
 void
@@ -530,6 +599,7 @@ pmem_map_file(const char *path, int flags, size_t size, enum pmem_mode mode,
 	out->fd = -1;
 	out->mode = PMEM_MODE_AUTO;
 	out->is_dax = 0;
+	out->journal = NULL;
 	if ((flags & ~PMEM_FILE_CREATE) != 0) {
 		err_set("%s: invalid mapping flags 0x%x", path, flags);
 		return -EINVAL;
@@ -604,12 +674,7 @@ pmem_map_file(const char *path, int flags, size_t size, enum pmem_mode mode,
 			  MAP_SHARED_VALIDATE | MAP_SYNC, fd, 0);
 	if (addr == MAP_FAILED) {
 		is_dax = 0;
-		addr = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-		if (addr == MAP_FAILED) {
-			ret = -errno;
-			err_set("%s: cannot map %zu bytes: %s", path, size, strerror(-ret));
-			goto err_unlink;
-		}
+		addr = NULL;
 	}
 
 	enum pmem_mode m = mode;
@@ -631,7 +696,6 @@ pmem_map_file(const char *path, int flags, size_t size, enum pmem_mode mode,
 		 * file durable, so granting "pmem" here would promise more than
 		 * it delivers. The caller may ask for msync or process instead.
 		 */
-		munmap(addr, size);
 		err_set("%s: durability mode \"pmem\" needs a file on a DAX file system "
 			"(mmap MAP_SYNC failed); use \"msync\" or \"process\"",
 			path);
@@ -639,11 +703,31 @@ pmem_map_file(const char *path, int flags, size_t size, enum pmem_mode mode,
 		goto err_unlink;
 	}
 
+	/*
+	 * MSYNC: a private (copy-on-write) mapping, even of a DAX file: stores
+	 * never reach the file by kernel writeback, only by this layer's
+	 * pwrite, in the order the persist points dictate (see pmem.h).
+	 */
+	if (m == PMEM_MODE_MSYNC && addr != NULL) {
+		munmap(addr, size);
+		addr = NULL;
+	}
+	if (addr == NULL) {
+		int mflags = m == PMEM_MODE_MSYNC ? MAP_PRIVATE : MAP_SHARED;
+		addr = mmap(NULL, size, PROT_READ | PROT_WRITE, mflags, fd, 0);
+		if (addr == MAP_FAILED) {
+			ret = -errno;
+			err_set("%s: cannot map %zu bytes: %s", path, size, strerror(-ret));
+			goto err_unlink;
+		}
+	}
+
 	out->addr = addr;
 	out->size = size;
 	out->fd = fd;
 	out->mode = m;
 	out->is_dax = is_dax;
+	out->journal = NULL;
 	return 0;
 
 err_unlink:
@@ -659,6 +743,8 @@ pmem_unmap_file(struct pmem_map *m)
 {
 	if (m == NULL)
 		return;
+	if (m->journal != NULL)
+		pmem_journal_close(m); /* final checkpoint, journal file removed */
 	if (m->addr != NULL)
 		munmap(m->addr, m->size);
 	if (m->fd >= 0)

@@ -15,8 +15,11 @@
  *  PMEM_MODE_PMEM     DAX file mapped with MAP_SYNC: cache-line flush
  *                     (clwb > clflushopt > clflush, by CPUID) + sfence.
  *                     Survives power loss on ADR/eADR platforms.
- *  PMEM_MODE_MSYNC    page-cache file: flush = msync(MS_SYNC) of the touched
- *                     pages; fence orders nothing further. Survives power loss.
+ *  PMEM_MODE_MSYNC    page-cache file mapped MAP_PRIVATE: flush = pwrite of
+ *                     the range to the file, fence = fdatasync; with a
+ *                     journal (pmem_journal_enable) flushed ranges go to a
+ *                     group-committed redo journal instead (see below).
+ *                     Survives power loss.
  *  PMEM_MODE_PROCESS  flush instructions only, no syscalls. Survives the
  *                     death of the process, not of the machine. tmpfs
  *                     (/dev/shm) is RAM, so it gets this mode by default; the
@@ -48,6 +51,9 @@ struct pmem_map {
 	int fd;		     /* open file, kept for msync/flock; -1 if none */
 	enum pmem_mode mode; /* mode in force, never AUTO */
 	int is_dax;	     /* MAP_SYNC succeeded */
+	/* MSYNC journal after pmem_journal_enable(), else NULL; private to
+	 * src/pmem (added for the journaled msync mode) */
+	struct pmem_journal *journal;
 };
 
 /* flags for pmem_map_file() */
@@ -56,7 +62,8 @@ struct pmem_map {
 /*
  * pmem_map_file -- create (PMEM_FILE_CREATE: O_EXCL, posix_fallocate to
  * `size`) or open an existing file (size taken from fstat; `size` ignored),
- * and map it shared, read-write. MAP_SHARED_VALIDATE|MAP_SYNC is tried first;
+ * and map it read-write: shared (PMEM, PROCESS), private copy-on-write in
+ * MSYNC mode (see below). MAP_SHARED_VALIDATE|MAP_SYNC is tried first;
  * success means DAX and mode PMEM. `mode` AUTO picks by file system
  * (DAX -> PMEM, tmpfs -> PROCESS, else MSYNC), PMEM_IS_PMEM_FORCE=1 turns an
  * AUTO into PROCESS; an explicit mode is honoured (PMEM only if DAX).
@@ -73,7 +80,9 @@ struct pmem_map {
 int pmem_map_file(const char *path, int flags, size_t size, enum pmem_mode mode,
 		  struct pmem_map *out);
 
-/* pmem_unmap_file -- unmap and close; does not flush. */
+/* pmem_unmap_file -- unmap and close; does not flush. In MSYNC mode with a
+ * journal it first checkpoints (everything made durable through the journal
+ * is written to the file, which is synced) and removes the journal file. */
 void pmem_unmap_file(struct pmem_map *m);
 
 /*
@@ -101,8 +110,38 @@ void pmem_sim_install(const struct pmem_sim_hooks *hooks);
 void pmem_flush_range(const struct pmem_map *m, const void *addr, size_t len);
 
 /* pmem_fence -- wait until everything flushed before is durable (P3).
- * PMEM/PROCESS: sfence. MSYNC: no I/O (each flush already was msync). */
+ * PMEM/PROCESS: sfence. MSYNC: fdatasync of the file (no journal), or
+ * seal the thread's batch and wait for the journal's group commit. */
 void pmem_fence(const struct pmem_map *m);
+
+/*
+ * pmem_barrier -- ordering point: everything flushed before the barrier
+ * becomes durable no later than anything flushed after it. It is durable
+ * only after the next pmem_fence(). An operation that needs "A durable
+ * before B is published" and is acknowledged after a final fence uses a
+ * barrier between A and B and one fence at the end: PMEM/PROCESS: sfence;
+ * MSYNC without journal: same as pmem_fence; MSYNC with journal: seals the
+ * thread's batch, no I/O. The simulator treats it as a fence.
+ */
+void pmem_barrier(const struct pmem_map *m);
+
+/*
+ * msync mode, journaled (see docs/ARCHITECTURE.md, "msync mode"):
+ * in MSYNC mode the file is mapped MAP_PRIVATE, so stores never reach the
+ * file by kernel writeback; they reach it only through this layer, in the
+ * order the persist points dictate. Before a journal is enabled, a flush is
+ * pwrite of the range and a fence is fdatasync. After
+ * pmem_journal_enable(m, path), flushed ranges are appended as checksummed
+ * batches to the journal file "<path>.journal" (pwrite + fdatasync, one
+ * fdatasync shared by all threads waiting at that moment: group commit);
+ * the pool file itself is written at checkpoints (journal half full, and at
+ * pmem_unmap_file, which checkpoints and removes the journal).
+ * pmem_journal_enable first replays a journal left by a crash, if that
+ * journal belongs to this file (it records a hash of the file's first
+ * 4 KiB), and takes an exclusive lock on it (-EBUSY if held).
+ * No-op (returns 0) in PMEM and PROCESS modes.
+ */
+int pmem_journal_enable(struct pmem_map *m, const char *path);
 
 /* pmem_persist_range -- flush + fence. */
 void pmem_persist_range(const struct pmem_map *m, const void *addr, size_t len);

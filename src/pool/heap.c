@@ -150,6 +150,9 @@ heap_init(struct pool *p)
 	if (cores < 1)
 		cores = 1;
 	p->narenas = (unsigned)(cores * 2 > 64 ? 64 : cores * 2);
+	const char *env = getenv("PMEMKV_POOL_ARENAS"); /* test knob */
+	if (env != NULL && atoi(env) >= 1 && atoi(env) <= 64)
+		p->narenas = (unsigned)atoi(env);
 	p->ci = calloc(p->nchunks, sizeof(*p->ci));
 	p->freemap = calloc((p->nchunks + 63) / 64, 8);
 	p->arenas = aligned_alloc(64, sizeof(struct pool_arena) * p->narenas);
@@ -457,7 +460,13 @@ chunks_find(struct pool *p, uint64_t n)
 	if (p->nfree_chunks < n)
 		return UINT64_MAX;
 	uint64_t run = 0, start = 0;
-	uint64_t c = 0;
+	/* no free chunk below free_hint (a word index): skip the full prefix */
+	uint64_t c = p->free_hint * 64;
+	if (n == 1) {
+		while (c < p->nchunks && p->freemap[c / 64] == 0)
+			c += 64;
+		p->free_hint = c / 64;
+	}
 	while (c < p->nchunks) {
 		uint64_t w = p->freemap[c / 64] >> (c % 64);
 		if (w == 0) { /* no free chunk in the rest of this word */
@@ -489,6 +498,8 @@ chunks_release(struct pool *p, uint64_t c, uint64_t n)
 		p->ci[c + i].dirty = 0;
 		freemap_set(p, c + i);
 	}
+	if (c / 64 < p->free_hint)
+		p->free_hint = c / 64;
 	p->nfree_chunks += n;
 	/* invariant (H1): the descriptor stays as it is on media (stale) */
 }
@@ -820,7 +831,12 @@ pool_usable_size(const struct pool *p, uint64_t off)
 	uint64_t d = desc_load(p, c);
 	if (DESC_TYPE(d) == CHUNK_RUN && DESC_CLASS(d) < POOL_NCLASSES) {
 		pool_classes_init();
-		return pool_classes[DESC_CLASS(d)].size;
+		const struct pool_class *k = &pool_classes[DESC_CLASS(d)];
+		uint64_t base = chunk_off(p, c) + k->bm_bytes;
+		if (off < base || (off - base) % k->size != 0 ||
+		    (off - base) / k->size >= k->nobj)
+			return 0; /* not the start of an object */
+		return k->size;
 	}
 	if (DESC_TYPE(d) == CHUNK_LARGE && off == chunk_off(p, c))
 		return (size_t)DESC_ARG(d) * POOL_CHUNK_SIZE;
@@ -833,19 +849,23 @@ pool_stats(struct pool *p, struct pool_stats *st)
 	memset(st, 0, sizeof(*st));
 	st->heap_bytes = p->nchunks * POOL_CHUNK_SIZE;
 	uint64_t free_runs = 0;
+	/* a consistent snapshot needs every lock (H3 order): runs move between
+	 * arenas and per-arena counters are only meaningful summed */
+	for (unsigned i = 0; i < p->narenas; i++)
+		pthread_mutex_lock(&p->arenas[i].lock);
+	pthread_mutex_lock(&p->chunk_lock);
 	for (unsigned i = 0; i < p->narenas; i++) {
 		struct pool_arena *a = &p->arenas[i];
-		pthread_mutex_lock(&a->lock);
 		st->allocated_bytes += a->alloc_bytes;
 		st->allocated_objs += a->alloc_objs;
 		free_runs += a->free_in_runs + a->empty_adj;
-		pthread_mutex_unlock(&a->lock);
 	}
-	pthread_mutex_lock(&p->chunk_lock);
 	st->allocated_bytes += p->large_bytes;
 	st->allocated_objs += p->large_objs;
 	st->free_bytes = p->nfree_chunks * POOL_CHUNK_SIZE + free_runs;
 	pthread_mutex_unlock(&p->chunk_lock);
+	for (unsigned i = p->narenas; i-- > 0;)
+		pthread_mutex_unlock(&p->arenas[i].lock);
 }
 
 /* ---- close ------------------------------------------------------------------------------------------ */
@@ -857,20 +877,18 @@ pool_stats(struct pool *p, struct pool_stats *st)
 void
 heap_persist_for_close(struct pool *p)
 {
-	int whole = p->map.mode == PMEM_MODE_MSYNC; /* one msync beats many */
+	/* only the bitmaps that changed: in msync mode a flush writes the range
+	 * to the file, so flushing the whole heap would rewrite all of it */
 	for (uint64_t c = 0; c < p->nchunks; c++) {
 		struct chunk_info *ci = &p->ci[c];
 		if (ci->type == CHUNK_FREE) {
 			if (p->table[c] != 0)
 				p->table[c] = 0; /* stale descriptor (H1) */
 		} else if (ci->type == CHUNK_RUN && ci->dirty) {
-			if (!whole)
-				pool_flush(p, run_bitmap(p, c), pool_classes[ci->cls].bm_bytes);
+			pool_flush(p, run_bitmap(p, c), pool_classes[ci->cls].bm_bytes);
 			ci->dirty = 0;
 		}
 	}
-	if (whole)
-		pool_flush(p, p->base + p->heap_off, p->nchunks * POOL_CHUNK_SIZE);
 	pool_flush(p, p->table, p->nchunks * 8);
 	pool_fence(p);
 }

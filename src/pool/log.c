@@ -6,7 +6,9 @@
  * off|2, value; nwords, 0). A transaction writes its entries straight into
  * its lane (the lane is invalid meanwhile: cksum == 0) and commits with three
  * ordered persist points:
- *   (1) header {seq, nslots, cksum} + entries persisted: the tx is committed;
+ *   (1) header {seq, nslots, cksum} + entries flushed, then a barrier (a
+ *       fence in every mode but journaled msync, where it orders without
+ *       waiting): the log is durable no later than any store of (2);
  *   (2) the stores applied and persisted;
  *   (3) cksum = 0 persisted: the lane is free again.
  *
@@ -51,8 +53,8 @@ lane_cksum(const struct pool_lane_hdr *h, uint32_t nslots)
 int
 log_dst_ok(const struct pool *p, uint64_t off, uint64_t nwords)
 {
-	if (off % 8 != 0 || nwords == 0 || nwords > p->size / 8)
-		return 0;
+	if (off % 8 != 0 || nwords == 0 || off >= p->size || nwords > (p->size - off) / 8)
+		return 0; /* no overflow below: off + nwords * 8 <= size */
 	uint64_t end = off + nwords * 8;
 	if (off >= p->root_off && end <= p->root_off + POOL_ROOT_SIZE)
 		return 1;
@@ -152,19 +154,29 @@ log_recover(struct pool *p, int validate_only)
 			maxseq = lane_hdr(p, i)->seq;
 	}
 	atomic_store(&p->seq, maxseq + 1);
-	if (validate_only || nvalid == 0)
+	if (validate_only)
 		return 0;
-	qsort_r(valid, nvalid, sizeof(valid[0]), seq_cmp, p);
-	for (unsigned k = 0; k < nvalid; k++)
-		lane_apply(p, valid[k]);
-	pool_fence(p);
-	/* Crash here: the lanes are still valid; the next open replays them
-	 * again, which writes the same values (idempotent). */
-	for (unsigned k = 0; k < nvalid; k++) {
-		lane_hdr(p, valid[k])->cksum = 0;
-		pool_flush(p, &lane_hdr(p, valid[k])->cksum, 8);
+	if (nvalid > 0) {
+		qsort_r(valid, nvalid, sizeof(valid[0]), seq_cmp, p);
+		for (unsigned k = 0; k < nvalid; k++)
+			lane_apply(p, valid[k]);
+		pool_fence(p);
+		/* Crash here: the lanes are still valid; the next open replays
+		 * them again, which writes the same values (idempotent). */
 	}
-	pool_fence(p);
+	/* invalidate every lane, also the torn ones (a nonzero cksum that did
+	 * not validate), so that each idle lane has cksum 0 (G2) */
+	int any = 0;
+	for (unsigned i = 0; i < POOL_LANES; i++) {
+		struct pool_lane_hdr *h = lane_hdr(p, i);
+		if (h->cksum != 0) {
+			h->cksum = 0;
+			pool_flush(p, &h->cksum, 8);
+			any = 1;
+		}
+	}
+	if (any)
+		pool_fence(p);
 	/* Crash here: nothing left to replay; the stores are durable. */
 	return 0;
 }
@@ -372,7 +384,7 @@ pool_tx_commit(struct pool_tx *tx)
 		h->cksum = lane_cksum(h, tx->nslots); /* invariant (G1) */
 		pool_flush(p, s, (size_t)tx->nslots * 16);
 		pool_flush(p, h, POOL_LANE_HDR);
-		pool_fence(p);
+		pool_barrier(p); /* the log is durable no later than the stores */
 		/* Crash here: the lane validates (the tx is replayed on open) or it
 		 * does not (nothing of the tx happened); commit had not returned, so
 		 * both are correct (L6). */

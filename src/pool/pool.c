@@ -87,6 +87,12 @@ pool_fence(const struct pool *p)
 }
 
 void
+pool_barrier(const struct pool *p)
+{
+	pmem_barrier(&p->map);
+}
+
+void
 pool_persist(const struct pool *p, const void *addr, size_t len)
 {
 	pmem_persist_range(&p->map, addr, len);
@@ -209,6 +215,22 @@ pool_lock(const char *path, int fd)
 	return 0;
 }
 
+/* pool_journal_enable -- msync mode only (pmem.h); no-op otherwise */
+static int
+pool_journal_enable(struct pool *p, const char *path)
+{
+	if (p->map.mode != PMEM_MODE_MSYNC)
+		return 0;
+	int ret = pmem_journal_enable(&p->map, path);
+	if (ret != 0) {
+		char msg[ERR_MSG_MAX];
+		snprintf(msg, sizeof(msg), "%s", err_get());
+		if (strstr(msg, path) == NULL)
+			err_set("pool %s: journal: %s", path, msg);
+	}
+	return ret;
+}
+
 static void
 pool_free_struct(struct pool *p)
 {
@@ -254,7 +276,8 @@ pool_open(const char *path, const char *layout, const struct pool_opts *opts,
 	*out = NULL;
 
 	/* invariant (F2): check size and header before mapping anything */
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* O_NONBLOCK: a FIFO must not block the open; refused below */
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		int e = errno;
 		if (e == ENOENT)
@@ -328,6 +351,11 @@ pool_open(const char *path, const char *layout, const struct pool_opts *opts,
 	}
 	free(hdr);
 	ret = pool_lock(path, p->map.fd); /* invariant (L3) */
+	if (ret != 0)
+		goto fail;
+	/* msync mode: replay the pmem journal a crash left (it holds stores
+	 * that were persisted), then route flushes through it */
+	ret = pool_journal_enable(p, path);
 	if (ret != 0)
 		goto fail;
 	ret = pool_attach(p, path);
@@ -589,7 +617,9 @@ pool_create(const char *path, const char *layout, uint64_t size,
 	pool_fsync_dir(dir);
 	/* Crash here: the file exists under its name, complete, marked not clean:
 	 * opening it recovers an empty heap. */
-	ret = pool_attach(p, path);
+	ret = pool_journal_enable(p, path);
+	if (ret == 0)
+		ret = pool_attach(p, path);
 	if (ret != 0) {
 		pmem_unmap_file(&p->map);
 		pool_free_struct(p);

@@ -99,6 +99,10 @@ void *pool_root(const struct pool *p);
 void pool_flush(const struct pool *p, const void *addr, size_t len);
 void pool_fence(const struct pool *p);
 void pool_persist(const struct pool *p, const void *addr, size_t len);
+/* pool_barrier -- pmem_barrier(): what was flushed before is durable no
+ * later than what is flushed after; durable only after the next fence.
+ * (added by the pool work, additive) */
+void pool_barrier(const struct pool *p);
 void pool_copy_nodrain(const struct pool *p, void *dst, const void *src, size_t len);
 
 /*

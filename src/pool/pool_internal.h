@@ -139,6 +139,7 @@ struct pool {
 	struct chunk_info *ci;
 	uint64_t *freemap; /* DRAM bitmap, 1 = chunk free */
 	uint64_t nfree_chunks;
+	uint64_t free_hint; /* freemap words below this one are all zero */
 	uint64_t large_bytes, large_objs;
 	pthread_mutex_t chunk_lock;
 	unsigned narenas;

@@ -4,6 +4,7 @@
  */
 #include <cstdio>
 #include <functional>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <sstream>
@@ -92,6 +93,27 @@ static void test_string_view_constructors()
 	CHECK_EQ(fsv.size(), 5u);
 	std::string_view back = fsv;
 	CHECK(back == ssv);
+
+	/* the std::string_view-like members */
+	string_view w("hello world");
+	CHECK_EQ(w.front(), 'h');
+	CHECK_EQ(w.back(), 'd');
+	CHECK_EQ(w.at(4), 'o');
+	CHECK_THROWS(std::out_of_range, w.at(11));
+	CHECK_EQ(w.substr(6), "world");
+	CHECK_EQ(w.substr(0, 5), "hello");
+	CHECK_EQ(w.substr(6, 100), "world");
+	CHECK_EQ(w.substr(11), "");
+	CHECK_THROWS(std::out_of_range, w.substr(12));
+	string_view t = w;
+	t.remove_prefix(6);
+	t.remove_suffix(2);
+	CHECK_EQ(t, "wor");
+	t.swap(w);
+	CHECK_EQ(t, "hello world");
+	CHECK_EQ(w, "wor");
+	CHECK_EQ(std::string(w.cbegin(), w.cend()), "wor");
+	CHECK(string_view::npos == std::string::npos);
 
 	std::string copy(fsv);
 	CHECK_EQ(copy, "hello");
@@ -283,6 +305,21 @@ struct reverse_cmp {
 	}
 };
 
+/*
+ * White box: the pmemkv_db behind a pmem::kv::db (its first member, a
+ * unique_ptr with an empty deleter, is laid out as a bare pointer).
+ */
+#include "kv/kv.h"
+static pmemkv_db *c_handle(db &kv)
+{
+	static_assert(sizeof(std::unique_ptr<pmemkv_db, pmem::kv::detail::db_deleter>) ==
+			      sizeof(pmemkv_db *),
+		      "unique_ptr layout");
+	pmemkv_db *d;
+	std::memcpy(&d, static_cast<void *>(&kv), sizeof(d));
+	return d;
+}
+
 static void test_config_put_comparator()
 {
 	int calls = 0;
@@ -292,13 +329,35 @@ static void test_config_put_comparator()
 	pmemkv_comparator *c = nullptr;
 	CHECK_EQ(cfg.get_object("comparator", c), status::OK);
 	CHECK(c != nullptr);
-	/* replacing it frees the first one (checked by ASan/valgrind) */
+	CHECK_EQ(std::string(c->name), "reverse");
+	CHECK(c->fn("a", 1, "b", 1, c->arg) > 0);
+	CHECK_EQ(calls, 1);
+	/* replacing it frees the first one (checked by ASan) */
 	reverse_cmp again{&calls};
 	CHECK_EQ(cfg.put_comparator(again), status::OK);
-	/* an unsorted engine opens with it (and ignores it) */
+
+	/*
+	 * pmemkv_open deletes the config once the engine is open, but the
+	 * engine keeps calling the comparator: the C++ object must outlive
+	 * the config, as long as the db (and follow it when the db moves).
+	 */
 	db kv;
 	CHECK_EQ(kv.open("blackhole", std::move(cfg)), status::OK);
-	kv.close();
+	pmemkv_db *d = c_handle(kv);
+	CHECK(d != nullptr);
+	CHECK_EQ(std::string(d->cmp.name), "reverse");
+	CHECK(d->cmp.fn("a", 1, "b", 1, d->cmp.arg) > 0);
+	CHECK(d->cmp.fn("b", 1, "a", 1, d->cmp.arg) < 0);
+	CHECK_EQ(calls, 3);
+	db moved(std::move(kv));
+	CHECK(d->cmp.fn("x", 1, "x", 1, d->cmp.arg) == 0);
+	CHECK_EQ(calls, 4);
+	moved.close();
+
+	/* a failed open drops the comparator with the config */
+	config bad;
+	CHECK_EQ(bad.put_comparator(reverse_cmp{&calls}), status::OK);
+	CHECK_EQ(kv.open("no-such-engine", std::move(bad)), status::WRONG_ENGINE_NAME);
 }
 
 /* ---- db on cmap ---- */
@@ -661,6 +720,50 @@ static void test_db_defrag_tx_stats()
 	CHECK(st.durability != nullptr);
 }
 
+static void test_db_iterators()
+{
+	pool p("iter");
+	db kv;
+	CHECK_EQ(kv.open("cmap", p.cfg()), status::OK);
+	CHECK_EQ(kv.put("k", "value"), status::OK);
+
+	auto r = kv.new_read_iterator();
+	if (!r.is_ok()) {
+		/* no engine offers iterators yet: the status comes through */
+		CHECK_EQ(r.get_status(), status::NOT_SUPPORTED);
+		CHECK_NE(errormsg(), "");
+		CHECK_THROWS(bad_result_access, r.get_value());
+		auto w = kv.new_write_iterator();
+		CHECK_EQ(w.get_status(), status::NOT_SUPPORTED);
+		return;
+	}
+	/* an engine with iterators: walk it, then change the value in place */
+	auto &it = r.get_value();
+	CHECK_EQ(it.seek("k"), status::OK);
+	CHECK_EQ(it.key().get_value(), "k");
+	CHECK_EQ(it.read_range().get_value(), "value");
+	CHECK_EQ(it.read_range(1, 2).get_value(), "al");
+	auto w = kv.new_write_iterator();
+	CHECK(w.is_ok());
+	auto &wit = w.get_value();
+	CHECK_EQ(wit.seek("k"), status::OK);
+	auto range = wit.write_range(0, 1);
+	CHECK(range.is_ok());
+	for (char &c : range.get_value())
+		c = 'V';
+	CHECK_EQ(wit.commit(), status::OK);
+	std::string v;
+	CHECK_EQ(kv.get("k", &v), status::OK);
+	CHECK_EQ(v, "Value");
+}
+
+static void test_db_closed_iterators()
+{
+	db kv;
+	CHECK_EQ(kv.new_read_iterator().get_status(), status::INVALID_ARGUMENT);
+	CHECK_EQ(kv.new_write_iterator().get_status(), status::INVALID_ARGUMENT);
+}
+
 static void test_db_move()
 {
 	pool p("move");
@@ -745,6 +848,8 @@ int main()
 	RUN(test_db_callback_exception_is_rethrown_after_c_returns);
 	RUN(test_db_range_ops_not_supported_on_cmap);
 	RUN(test_db_defrag_tx_stats);
+	RUN(test_db_iterators);
+	RUN(test_db_closed_iterators);
 	RUN(test_db_move);
 	RUN(test_db_heap_allocated_like_the_classic_example);
 	RUN(test_blackhole_without_config);

@@ -60,6 +60,29 @@ int instantiate_all(db &d, config &c)
 	auto r = d.tx_begin();
 	if (r == status::OK)
 		r.get_value().commit();
+	auto ri = d.new_read_iterator();
+	if (ri.is_ok()) {
+		auto &it = ri.get_value();
+		it.seek_to_first();
+		it.seek_lower("a");
+		it.seek_lower_eq("a");
+		it.seek_higher("a");
+		it.seek_higher_eq("a");
+		it.seek_to_last();
+		if (it.is_next() == status::OK)
+			it.next();
+		it.prev();
+		std::cout << it.key().get_value() << it.read_range(0, 1).get_value();
+	}
+	auto wi = d.new_write_iterator();
+	if (wi.is_ok()) {
+		auto &it = wi.get_value();
+		it.seek("k");
+		for (char &ch : it.write_range().get_value())
+			ch = 'x';
+		if (it.commit() != status::OK)
+			it.abort();
+	}
 	std::cout << v << status::OK << errormsg() << d.errormsg();
 	return b;
 }

@@ -37,7 +37,7 @@ main(void)
 		return 3;
 	int n = 0;
 	if (pmemkv_put(db, "k", 1, "v", 1) != PMEMKV_STATUS_OK ||
-	    pmemkv_get_all(db, count_cb, &n) != PMEMKV_STATUS_OK || n != 0)
+	    pmemkv_get_all(db, count_cb, &n) != PMEMKV_STATUS_NOT_FOUND || n != 0)
 		return 4;
 	pmemkv_stats st;
 	if (pmemkv_get_stats(db, &st) != PMEMKV_STATUS_OK)

@@ -64,6 +64,7 @@ test_status_table(void)
 	T_ST(kv_status_from_errno(-ECANCELED), PMEMKV_STATUS_STOPPED_BY_CB);
 	T_ST(kv_status_from_errno(-EPROTOTYPE), PMEMKV_STATUS_CONFIG_TYPE_ERROR);
 	T_ST(kv_status_from_errno(-EBADMSG), PMEMKV_STATUS_CONFIG_PARSING_ERROR);
+	T_ST(kv_status_from_errno(-EILSEQ), PMEMKV_STATUS_COMPARATOR_MISMATCH);
 	T_ST(kv_status_from_errno(-EIO), PMEMKV_STATUS_UNKNOWN_ERROR);
 	T_ST(kv_status_from_errno(-EBUSY), PMEMKV_STATUS_UNKNOWN_ERROR);
 }
@@ -217,9 +218,12 @@ test_defrag_arguments(void)
 	T_ST_MSG(pmemkv_defrag(db, 100.5, 0), E);
 	T_ST_MSG(pmemkv_defrag(db, NAN, 10), E);
 	T_ST_MSG(pmemkv_defrag(db, 10, NAN), E);
+	T_ST_MSG(pmemkv_defrag(db, 50, 60), E); /* past the end */
+	T_ST_MSG(pmemkv_defrag(db, INFINITY, 0), E);
 	/* in range: blackhole offers no defrag, as upstream */
 	T_ST_MSG(pmemkv_defrag(db, 0, 100), PMEMKV_STATUS_NOT_SUPPORTED);
 	T_MSG_HAS("blackhole");
+	T_ST_MSG(pmemkv_defrag(db, 40, 60), PMEMKV_STATUS_NOT_SUPPORTED);
 	T_MSG_HAS("pmemkv_defrag");
 	pmemkv_close(db);
 }
@@ -271,19 +275,29 @@ test_blackhole_behaviour(void)
 	T_MEMEQ(buf, "\0\0\0\0", 4);
 	T_ST(pmemkv_count_all(db, &cnt), PMEMKV_STATUS_OK);
 	T_EQ(cnt, 0);
-	T_ST(pmemkv_get_all(db, kv_cb_count, &n), PMEMKV_STATUS_OK);
-	T_ST(pmemkv_get_all(db, stop_cb, NULL), PMEMKV_STATUS_OK); /* never called */
+	/* get_all finds nothing: NOT_FOUND without callback, as upstream */
+	T_ST(pmemkv_get_all(db, kv_cb_count, &n), PMEMKV_STATUS_NOT_FOUND);
+	T_NOMSG();
+	T_ST(pmemkv_get_all(db, stop_cb, NULL), PMEMKV_STATUS_NOT_FOUND); /* never called */
 	T_ST(pmemkv_remove(db, "k", 1), PMEMKV_STATUS_OK);
 	T_ST(pmemkv_remove(db, "never", 5), PMEMKV_STATUS_OK);
-	/* range functions: accepted, empty (as upstream's blackhole) */
+	/* range functions: counts are 0, gets find nothing (as upstream) */
 	cnt = 99;
 	T_ST(pmemkv_count_above(db, "a", 1, &cnt), PMEMKV_STATUS_OK);
 	T_EQ(cnt, 0);
 	cnt = 99;
 	T_ST(pmemkv_count_between(db, "a", 1, "z", 1, &cnt), PMEMKV_STATUS_OK);
 	T_EQ(cnt, 0);
-	T_ST(pmemkv_get_between(db, "a", 1, "z", 1, kv_cb_count, &n), PMEMKV_STATUS_OK);
-	T_ST(pmemkv_get_below(db, "z", 1, kv_cb_count, &n), PMEMKV_STATUS_OK);
+	T_ST(pmemkv_count_equal_above(db, "a", 1, &cnt), PMEMKV_STATUS_OK);
+	T_ST(pmemkv_count_equal_below(db, "a", 1, &cnt), PMEMKV_STATUS_OK);
+	T_ST(pmemkv_count_below(db, "a", 1, &cnt), PMEMKV_STATUS_OK);
+	T_EQ(cnt, 0);
+	T_ST(pmemkv_get_between(db, "a", 1, "z", 1, kv_cb_count, &n), PMEMKV_STATUS_NOT_FOUND);
+	T_ST(pmemkv_get_below(db, "z", 1, kv_cb_count, &n), PMEMKV_STATUS_NOT_FOUND);
+	T_ST(pmemkv_get_above(db, "", 0, kv_cb_count, &n), PMEMKV_STATUS_NOT_FOUND);
+	T_ST(pmemkv_get_equal_above(db, "", 0, kv_cb_count, &n), PMEMKV_STATUS_NOT_FOUND);
+	T_ST(pmemkv_get_equal_below(db, "", 0, kv_cb_count, &n), PMEMKV_STATUS_NOT_FOUND);
+	T_NOMSG();
 	T_EQ(n, 0);
 	pmemkv_stats st;
 	T_ST(pmemkv_get_stats(db, &st), PMEMKV_STATUS_OK);
@@ -331,6 +345,19 @@ fake_put(void *h, const char *k, size_t kb, const char *v, size_t vb)
 	}
 	return 0;
 }
+static int
+fake_defrag(void *h, double start, double amount)
+{
+	(void)h;
+	(void)amount;
+	if (start == 1)
+		return -EIO; /* a failure midway: DEFRAG_ERROR */
+	if (start == 2)
+		return -ENOMEM;
+	if (start == 3)
+		return -EILSEQ;
+	return 0;
+}
 static const struct engine_ops fake_ops = {
 	.name = "fake",
 	.open = fake_open,
@@ -338,6 +365,26 @@ static const struct engine_ops fake_ops = {
 	.get = fake_get,
 	.put = fake_put,
 };
+static const struct engine_ops fake_defrag_ops = {
+	.name = "fakedefrag",
+	.open = fake_open,
+	.close = fake_close,
+	.defrag = fake_defrag,
+};
+
+static void
+test_defrag_statuses(void)
+{
+	pmemkv_db *db = NULL;
+	T_ST(kv_open_ops(&fake_defrag_ops, pmemkv_config_new(), &db), PMEMKV_STATUS_OK);
+	T_ST(pmemkv_defrag(db, 0, 100), PMEMKV_STATUS_OK);
+	T_NOMSG();
+	T_ST_MSG(pmemkv_defrag(db, 1, 10), PMEMKV_STATUS_DEFRAG_ERROR);
+	T_MSG_HAS("pmemkv_defrag");
+	T_ST_MSG(pmemkv_defrag(db, 2, 10), PMEMKV_STATUS_OUT_OF_MEMORY);
+	T_ST_MSG(pmemkv_defrag(db, 3, 10), PMEMKV_STATUS_COMPARATOR_MISMATCH);
+	pmemkv_close(db);
+}
 
 static void
 test_unsupported_ops_and_error_mapping(void)
@@ -427,5 +474,6 @@ main(void)
 	T_RUN(test_iterators_and_tx_not_supported);
 	T_RUN(test_blackhole_behaviour);
 	T_RUN(test_unsupported_ops_and_error_mapping);
+	T_RUN(test_defrag_statuses);
 	return 0;
 }

@@ -263,11 +263,18 @@ test_config_put_replaces_and_deleters_run_once(void)
 	T_ST(pmemkv_config_get_object(c, "nodel", &p), PMEMKV_STATUS_OK);
 	T_ASSERT(p == &d);
 
+	/* the same object put twice under one key is deleted once, at the end */
+	struct kvt_obj e = {0, 5};
+	T_ST(pmemkv_config_put_object(c, "same", &e, kvt_obj_deleter), PMEMKV_STATUS_OK);
+	T_ST(pmemkv_config_put_object(c, "same", &e, kvt_obj_deleter), PMEMKV_STATUS_OK);
+	T_EQ(e.deleted, 0);
+
 	pmemkv_config_delete(c);
 	T_EQ(a.deleted, 1);
 	T_EQ(b.deleted, 1);
 	T_EQ(cc.deleted, 1);
 	T_EQ(d.deleted, 0);
+	T_EQ(e.deleted, 1);
 }
 
 static int getter_calls;

@@ -161,6 +161,19 @@ test_open_flags(void)
 	pmemkv_config_put_size(c, 64 << 20);
 	open_expect("cmap", c, IA, "create_or_error_if_exists");
 
+	/* the raw deprecated item "force_create" is create_or_error_if_exists */
+	c = pmemkv_config_new();
+	pmemkv_config_put_uint64(c, "force_create", 1);
+	pmemkv_config_put_create_if_missing(c, true);
+	open_expect("blackhole", c, IA, "create_if_missing");
+	c = pmemkv_config_new();
+	pmemkv_config_put_string(c, "force_create", "1");
+	open_expect("blackhole", c, PMEMKV_STATUS_CONFIG_TYPE_ERROR, "force_create");
+	c = pmemkv_config_new();
+	pmemkv_config_put_path(c, "/dev/shm/x");
+	pmemkv_config_put_uint64(c, "force_create", 1);
+	open_expect("cmap", c, IA, "size"); /* creating: needs a size */
+
 	/* one set, the other explicitly false: fine (blackhole) */
 	c = pmemkv_config_new();
 	pmemkv_config_put_create_if_missing(c, true);
@@ -381,6 +394,13 @@ test_open_passes_parsed_config_to_engine(void)
 	T_EQ(seen_cfg->create_if_missing, 0);
 	T_EQ(seen_cfg->create_or_error_if_exists, 0);
 	T_EQ(seen_cfg->mode, PMEM_MODE_AUTO);
+	pmemkv_close(db);
+	c = pmemkv_config_new();
+	pmemkv_config_put_path(c, path);
+	pmemkv_config_put_size(c, 8 << 20);
+	pmemkv_config_put_int64(c, "force_create", 1);
+	T_ST(kv_open_ops(&fake_persistent, c, &db), PMEMKV_STATUS_OK);
+	T_EQ(seen_cfg->create_or_error_if_exists, 1);
 	T_ASSERT(seen_cfg->cmp == NULL);
 	pmemkv_close(db);
 }

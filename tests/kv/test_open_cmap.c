@@ -37,6 +37,7 @@ static void
 create_pool(const char *path)
 {
 	pmemkv_db *db = NULL;
+	unlink(path);
 	T_ST(pmemkv_open("cmap", cfg(path, 16 * MiB, 0, 1), &db), PMEMKV_STATUS_OK);
 	T_ST(pmemkv_put(db, "k", 1, "v", 1), PMEMKV_STATUS_OK);
 	pmemkv_close(db);
@@ -115,6 +116,7 @@ test_open_only_on_missing_file(void)
 	T_ST_MSG(pmemkv_open("cmap", cfg("/dev/shm/no-such-dir-kvtest/x", 16 * MiB, 1, 0),
 			     &db),
 		 PMEMKV_STATUS_INVALID_ARGUMENT);
+	T_MSG_HAS("directory");
 }
 
 static void

@@ -18,7 +18,7 @@
  *   overwrite            put every key again (new random order), same slices
  *   readrandom           `reads` gets of keys drawn uniformly from 0..num-1,
  *                        split over the threads
- *   readmissing          the same with keys num..2*num-1 (never inserted)
+ *   readmissing          the same with keys never inserted (see make_key)
  *   deleterandom         remove every key once, random order, same slices
  *   readwhilewriting     `threads` readers as readrandom, plus one writer
  *                        overwriting random keys until the readers finish;
@@ -26,8 +26,9 @@
  *   open                 close the store and time pmemkv_open of the pool
  *                        (`open-reps` times; min and median reported)
  *
- * Keys are key-size bytes: the key index in zero-padded decimal. Values are
- * value-size bytes taken from a fixed pseudo-random buffer.
+ * Keys are key-size bytes: key i is 2*i in zero-padded decimal (readmissing
+ * uses 2*i+1). Values are value-size bytes taken from a fixed pseudo-random
+ * buffer of printable bytes.
  *
  * Every operation is timed with clock_gettime(CLOCK_MONOTONIC) into a
  * per-thread histogram (one clock read per op: the interval covers the key
@@ -38,7 +39,8 @@
  *
  * --baseline runs the same workloads on the DRAM hash table of bench_dram.c
  * first, then on the engine, and prints "x of dram" = engine ops/s / dram
- * ops/s. --engine=dram runs the baseline alone.
+ * ops/s. --engine=dram runs the baseline alone. --lmdb (when built with
+ * liblmdb, see bench_lmdb.h) runs them on LMDB too and adds "x of lmdb".
  *
  * --crash-after-fill: a forked child creates the pool, runs fillrandom and
  * dies without pmemkv_close (_exit(0), or SIGKILL with =kill); the parent then
@@ -66,6 +68,9 @@
 
 #include "bench_dram.h"
 #include "bench_hist.h"
+#ifdef PMEMKV_BENCH_LMDB
+#include "bench_lmdb.h"
+#endif
 
 #define MiB (1024.0 * 1024.0)
 #define MAX_WORKLOADS 32
@@ -115,6 +120,7 @@ static struct {
 	bool histogram;
 	bool no_latency;
 	bool baseline;
+	bool lmdb;
 	int crash; /* 0 none, 1 _exit, 2 SIGKILL */
 	unsigned open_reps;
 } opt;
@@ -135,7 +141,7 @@ struct result {
 	pmemkv_stats stats;
 };
 
-static struct result results[2 * MAX_WORKLOADS + 2];
+static struct result results[3 * MAX_WORKLOADS + 4]; /* dram, lmdb, engine + crash rows */
 static int nresults;
 
 /* The store under test: a pmemkv db or the DRAM table. */
@@ -143,7 +149,16 @@ struct store {
 	const char *name;
 	pmemkv_db *db;
 	struct dram_table *dram;
+#ifdef PMEMKV_BENCH_LMDB
+	struct lmdb_store *lmdb;
+#endif
 };
+
+#ifdef PMEMKV_BENCH_LMDB
+#define ST_LMDB(st) ((st)->lmdb)
+#else
+#define ST_LMDB(st) ((void)(st), 0)
+#endif
 
 /*
  * OP_TIMED -- after an op: record its latency (one clock read per op, the
@@ -226,14 +241,31 @@ parse_u64(const char *s, const char *what)
 	return (uint64_t)v << shift;
 }
 
+/*
+ * make_key -- key number idx (0 <= idx < num) is the zero-padded decimal of
+ * 2*idx; make_missing_key writes 2*idx+1, a key never inserted that sorts
+ * between two inserted ones (so a sorted store gets no easy path for it).
+ */
 static inline void
-make_key(char *buf, uint64_t idx)
+write_decimal(char *buf, uint64_t x)
 {
 	/* the leading key_size - key_digits bytes are '0', set once per buffer */
 	for (unsigned i = (unsigned)opt.key_size; i > opt.key_size - key_digits; i--) {
-		buf[i - 1] = (char)('0' + idx % 10);
-		idx /= 10;
+		buf[i - 1] = (char)('0' + x % 10);
+		x /= 10;
 	}
+}
+
+static inline void
+make_key(char *buf, uint64_t idx)
+{
+	write_decimal(buf, 2 * idx);
+}
+
+static inline void
+make_missing_key(char *buf, uint64_t idx)
+{
+	write_decimal(buf, 2 * idx + 1);
 }
 
 static void
@@ -288,6 +320,11 @@ store_open(struct store *st, bool create)
 static int
 st_put(struct store *st, const char *k, size_t kb, const char *v, size_t vb)
 {
+#ifdef PMEMKV_BENCH_LMDB
+	if (st->lmdb)
+		return lmdb_store_put(st->lmdb, k, kb, v, vb) == 0 ? PMEMKV_STATUS_OK
+								   : PMEMKV_STATUS_UNKNOWN_ERROR;
+#endif
 	if (st->dram)
 		return dram_put(st->dram, k, kb, v, vb) == 0 ? PMEMKV_STATUS_OK
 							      : PMEMKV_STATUS_OUT_OF_MEMORY;
@@ -311,6 +348,13 @@ get_cb(const char *v, size_t vb, void *arg)
 static int
 st_get(struct store *st, const char *k, size_t kb, struct get_arg *ga)
 {
+#ifdef PMEMKV_BENCH_LMDB
+	if (st->lmdb) {
+		int r = lmdb_store_get(st->lmdb, k, kb, ga->buf, ga->cap, &ga->len);
+		return r == 0 ? PMEMKV_STATUS_OK
+			      : r == 1 ? PMEMKV_STATUS_NOT_FOUND : PMEMKV_STATUS_UNKNOWN_ERROR;
+	}
+#endif
 	if (st->dram)
 		return dram_get(st->dram, k, kb, ga->buf, ga->cap, &ga->len) == 0
 			? PMEMKV_STATUS_OK
@@ -321,6 +365,13 @@ st_get(struct store *st, const char *k, size_t kb, struct get_arg *ga)
 static int
 st_remove(struct store *st, const char *k, size_t kb)
 {
+#ifdef PMEMKV_BENCH_LMDB
+	if (st->lmdb) {
+		int r = lmdb_store_remove(st->lmdb, k, kb);
+		return r == 0 ? PMEMKV_STATUS_OK
+			      : r == 1 ? PMEMKV_STATUS_NOT_FOUND : PMEMKV_STATUS_UNKNOWN_ERROR;
+	}
+#endif
 	if (st->dram)
 		return dram_remove(st->dram, k, kb) == 0 ? PMEMKV_STATUS_OK
 							 : PMEMKV_STATUS_NOT_FOUND;
@@ -336,6 +387,15 @@ st_stats(struct store *st, pmemkv_stats *s)
 		s->pool_size = s->used_bytes;
 		return true;
 	}
+#ifdef PMEMKV_BENCH_LMDB
+	if (st->lmdb) {
+		s->durability = opt.durability && strcmp(opt.durability, "process") &&
+				strcmp(opt.durability, "auto") ? "lmdb-fsync" : "lmdb-nosync";
+		lmdb_store_stats(st->lmdb, &s->records, &s->used_bytes);
+		s->pool_size = s->used_bytes;
+		return true;
+	}
+#endif
 	int r = pmemkv_get_stats(st->db, s);
 	if (r != PMEMKV_STATUS_OK) {
 		fprintf(stderr, "pmemkv-bench: pmemkv_get_stats: %s\n", pmemkv_errormsg());
@@ -370,8 +430,12 @@ static void
 worker_fail(struct worker *w, int status, const char *op)
 {
 	w->err = status;
-	snprintf(w->errmsg, sizeof(w->errmsg), "%s failed (status %d): %s", op, status,
-		 w->st->dram ? "dram table out of memory" : pmemkv_errormsg());
+	const char *msg = w->st->dram ? "dram table out of memory" : pmemkv_errormsg();
+#ifdef PMEMKV_BENCH_LMDB
+	if (w->st->lmdb)
+		msg = lmdb_store_errmsg();
+#endif
+	snprintf(w->errmsg, sizeof(w->errmsg), "%s failed (status %d): %s", op, status, msg);
 }
 
 static void *
@@ -446,8 +510,9 @@ worker_main(void *arg)
 		for (uint64_t i = 0; i < w->nops; i++) {
 			uint64_t idx = xorshift64(&rng) % opt.num;
 			if (w->kind == WL_READMISSING)
-				idx += opt.num;
-			make_key(key, idx);
+				make_missing_key(key, idx);
+			else
+				make_key(key, idx);
 			int r = st_get(w->st, key, ks, &ga);
 			OP_TIMED(w, t0);
 			if (r == PMEMKV_STATUS_OK)
@@ -520,7 +585,7 @@ new_result(struct store *st, const char *name, enum wl_kind kind)
 {
 	struct result *res = &results[nresults++];
 	memset(res, 0, sizeof(*res));
-	res->store = st->dram ? "dram" : st->name;
+	res->store = st->name;
 	res->name = name;
 	res->kind = kind;
 	return res;
@@ -620,8 +685,8 @@ cmp_double(const void *a, const void *b)
 static int
 run_open(struct store *st, struct result *res)
 {
-	if (st->dram) {
-		printf("dram      open             : n/a (nothing persistent)\n");
+	if (st->dram || ST_LMDB(st)) {
+		printf("%-9s open             : n/a (not timed for this store)\n", st->name);
 		nresults--;
 		return 0;
 	}
@@ -740,10 +805,10 @@ run_crash_fill(struct store *st)
 /* ------------------------------------------------------------- reporting */
 
 static const struct result *
-find_dram(const struct result *r)
+find_store(const struct result *r, const char *store)
 {
 	for (int i = 0; i < nresults; i++)
-		if (strcmp(results[i].store, "dram") == 0 && results[i].kind == r->kind &&
+		if (strcmp(results[i].store, store) == 0 && results[i].kind == r->kind &&
 		    strcmp(results[i].name, r->name) == 0)
 			return &results[i];
 	return NULL;
@@ -755,8 +820,9 @@ print_summary(void)
 	printf("\nsummary (%u thread%s, %" PRIu64 " keys, key %zu B, value %zu B)\n",
 	       opt.threads, opt.threads == 1 ? "" : "s", opt.num, opt.key_size,
 	       opt.value_size);
-	printf("| store | workload | ops/s | ns/op | p50 ns | p99 ns | p99.9 ns | x of dram |\n");
-	printf("|---|---|---:|---:|---:|---:|---:|---:|\n");
+	printf("| store | workload | ops/s | ns/op | p50 ns | p99 ns | p99.9 ns | x of dram |%s\n",
+	       opt.lmdb ? " x of lmdb |" : "");
+	printf("|---|---|---:|---:|---:|---:|---:|---:|%s\n", opt.lmdb ? "---:|" : "");
 	for (int i = 0; i < nresults; i++) {
 		const struct result *r = &results[i];
 		if (r->kind == WL_OPEN) {
@@ -764,10 +830,20 @@ print_summary(void)
 			       r->open_ms_med);
 			continue;
 		}
-		const struct result *d = strcmp(r->store, "dram") ? find_dram(r) : NULL;
-		char ratio[32] = "";
+		const struct result *d = strcmp(r->store, "dram") ? find_store(r, "dram") : NULL;
+		const struct result *l = strcmp(r->store, "dram") && strcmp(r->store, "lmdb")
+			? find_store(r, "lmdb")
+			: NULL;
+		char ratio[64] = "";
 		if (d && d->ops_s > 0)
 			snprintf(ratio, sizeof(ratio), "%.2fx", r->ops_s / d->ops_s);
+		if (opt.lmdb) {
+			size_t n = strlen(ratio);
+			snprintf(ratio + n, sizeof(ratio) - n, " | ");
+			n = strlen(ratio);
+			if (l && l->ops_s > 0)
+				snprintf(ratio + n, sizeof(ratio) - n, "%.2fx", r->ops_s / l->ops_s);
+		}
 		if (opt.no_latency)
 			printf("| %s | %s | %.0f | %.1f | - | - | - | %s |\n", r->store, r->name,
 			       r->ops_s, r->ns_op, ratio);
@@ -777,7 +853,8 @@ print_summary(void)
 	}
 	for (int i = nresults - 1; i >= 0; i--) {
 		const struct result *r = &results[i];
-		if (r->have_stats && strcmp(r->store, "dram") != 0) {
+		if (r->have_stats && strcmp(r->store, "dram") != 0 &&
+		    strcmp(r->store, "lmdb") != 0) {
 			printf("durability in force: %s\n", r->stats.durability);
 			break;
 		}
@@ -799,6 +876,8 @@ usage(FILE *f)
 		"  --engine=NAME       pmemkv engine (default cmap), or dram (baseline only)\n"
 		"  --baseline          run the workloads on the DRAM hash table first, and\n"
 		"                      print engine/dram ratios\n"
+		"  --lmdb              run them on LMDB too (<path>.lmdb), and print\n"
+		"                      engine/lmdb ratios (only if built with liblmdb)\n"
 		"  --threads=N         worker threads (default 1)\n"
 		"  --num=N             keys (default 100000; K/M/G suffixes allowed)\n"
 		"  --reads=N           gets per read workload (default: num)\n"
@@ -850,12 +929,13 @@ parse_args(int argc, char **argv)
 	enum {
 		O_BENCH = 256, O_ENGINE, O_BASELINE, O_THREADS, O_NUM, O_READS, O_KS, O_VS,
 		O_PATH, O_SIZE, O_DUR, O_EXISTING, O_KEEP, O_SEED, O_HIST, O_CRASH,
-		O_OPENREPS, O_HELP, O_NOLAT,
+		O_OPENREPS, O_HELP, O_NOLAT, O_LMDB,
 	};
 	static const struct option lo[] = {
 		{"benchmarks", required_argument, NULL, O_BENCH},
 		{"engine", required_argument, NULL, O_ENGINE},
 		{"baseline", no_argument, NULL, O_BASELINE},
+		{"lmdb", no_argument, NULL, O_LMDB},
 		{"threads", required_argument, NULL, O_THREADS},
 		{"num", required_argument, NULL, O_NUM},
 		{"reads", required_argument, NULL, O_READS},
@@ -890,6 +970,13 @@ parse_args(int argc, char **argv)
 		case O_BENCH: parse_benchmarks(optarg); break;
 		case O_ENGINE: opt.engine = optarg; break;
 		case O_BASELINE: opt.baseline = true; break;
+		case O_LMDB:
+#ifndef PMEMKV_BENCH_LMDB
+			die("%s", "--lmdb: this pmemkv-bench was built without LMDB "
+				  "(install liblmdb-dev and reconfigure)");
+#endif
+			opt.lmdb = true;
+			break;
 		case O_THREADS: opt.threads = (unsigned)parse_u64(optarg, "--threads"); break;
 		case O_NUM: opt.num = parse_u64(optarg, "--num"); break;
 		case O_READS:
@@ -942,7 +1029,7 @@ parse_args(int argc, char **argv)
 		die("%s", "--open-reps must be >= 1");
 	if (!reads_set)
 		opt.reads = opt.num;
-	/* decimal digits of the largest index used (readmissing: 2*num-1) */
+	/* decimal digits of the largest key number used (readmissing: 2*num-1) */
 	key_digits = 1;
 	for (uint64_t x = 2 * opt.num - 1; x >= 10; x /= 10)
 		key_digits++;
@@ -985,13 +1072,45 @@ print_header(void)
 static int
 run_dram(void)
 {
-	struct store st = {"dram", NULL, dram_table_new(opt.threads > 1)};
+	struct store st;
+	memset(&st, 0, sizeof(st));
+	st.name = "dram";
+	st.dram = dram_table_new(opt.threads > 1);
 	if (!st.dram)
 		die("%s", "out of memory");
 	int r = run_workloads(&st);
 	dram_table_delete(st.dram);
 	return r;
 }
+
+#ifdef PMEMKV_BENCH_LMDB
+/* run_lmdb -- the workloads on a fresh LMDB environment at <path>.lmdb. */
+static int
+run_lmdb(void)
+{
+	char path[4096], lock[4200], err[512];
+	snprintf(path, sizeof(path), "%s.lmdb", opt.path);
+	snprintf(lock, sizeof(lock), "%s-lock", path);
+	unlink(path);
+	unlink(lock);
+	int sync = opt.durability && strcmp(opt.durability, "process") &&
+		strcmp(opt.durability, "auto");
+	uint64_t mapsize = 4 * opt.size < (1ull << 30) ? (1ull << 30) : 4 * opt.size;
+	struct store st;
+	memset(&st, 0, sizeof(st));
+	st.name = "lmdb";
+	st.lmdb = lmdb_store_open(path, mapsize, sync, opt.threads + 1, err, sizeof(err));
+	if (!st.lmdb) {
+		fprintf(stderr, "pmemkv-bench: %s\n", err);
+		return 1;
+	}
+	int r = run_workloads(&st);
+	lmdb_store_close(st.lmdb);
+	unlink(path);
+	unlink(lock);
+	return r;
+}
+#endif
 
 int
 main(int argc, char **argv)
@@ -1018,8 +1137,17 @@ main(int argc, char **argv)
 		if (r)
 			return 1;
 	}
+#ifdef PMEMKV_BENCH_LMDB
+	if (opt.lmdb) {
+		r = run_lmdb();
+		if (r)
+			return 1;
+	}
+#endif
 
-	struct store st = {opt.engine, NULL, NULL};
+	struct store st;
+	memset(&st, 0, sizeof(st));
+	st.name = opt.engine;
 	if (!opt.use_existing && unlink(opt.path) != 0 && errno != ENOENT) {
 		fprintf(stderr, "pmemkv-bench: cannot remove %s: %s\n", opt.path,
 			strerror(errno));

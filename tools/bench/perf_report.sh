@@ -15,19 +15,46 @@ DISKDIR=${3:-/work/tmp}
 OUT=${OUT:-$(mktemp -d "${TMPDIR:-/tmp}/pmemkv-perf.XXXXXX")}
 POOL=/dev/shm/pmemkv-perf-$$.pool
 DPOOL=$DISKDIR/pmemkv-perf-msync-$$.pool
-trap 'rm -f "$POOL" "$DPOOL"' EXIT INT TERM
+trap 'rm -f "$POOL" "$DPOOL"' EXIT
+trap 'exit 1' INT TERM
 mkdir -p "$DISKDIR"
+
+# idle_pct -- percent of CPU time idle over the next 2 seconds (/proc/stat)
+idle_pct() {
+	a=$(awk '/^cpu / { print $2 + $3 + $4 + $5 + $6 + $7 + $8, $5 + $6 }' /proc/stat)
+	sleep 2
+	b=$(awk '/^cpu / { print $2 + $3 + $4 + $5 + $6 + $7 + $8, $5 + $6 }' /proc/stat)
+	echo "$a $b" | awk '{ t = $3 - $1; print (t > 0 ? int(100 * ($4 - $2) / t) : 0) }'
+}
+# wait_idle -- on a shared machine, wait (up to WAIT_IDLE seconds, default
+# 120) for a 2-second window with >= 90 % idle CPU before a measurement
+wait_idle() {
+	waited=0
+	while [ "$waited" -lt "${WAIT_IDLE:-120}" ]; do
+		idle=$(idle_pct)
+		[ "$idle" -ge 90 ] && break
+		waited=$((waited + 2))
+	done
+	echo "  [$1: idle ${idle}% after waiting ${waited}s; load $(cut -d' ' -f1 /proc/loadavg)]"
+}
+
+# LMDB too, when this pmemkv-bench was built with it
+LMDB=
+if "$BENCH" --lmdb --help >/dev/null 2>&1; then LMDB=--lmdb; fi
 
 echo "raw outputs in $OUT; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 for r in $(seq 1 "$REPS"); do
 	for T in 1 2; do
-		"$BENCH" --baseline --num=500000 --threads=$T --durability=process \
+		wait_idle "rep $r, $T thread(s)"
+		"$BENCH" --baseline $LMDB --num=500000 --threads=$T --durability=process \
 			--path="$POOL" --seed=$r \
 			--benchmarks=fillrandom,overwrite,readrandom,readmissing,deleterandom \
 			>"$OUT/kv.t$T.r$r"
 	done
+	wait_idle "rep $r, open"
 	"$BENCH" --num=1000000 --durability=process --path="$POOL" --seed=$r \
 		--crash-after-fill=kill --benchmarks=open --open-reps=5 >"$OUT/open.r$r"
+	wait_idle "rep $r, msync"
 	"$BENCH" --num=500 --durability=msync --path="$DPOOL" --seed=$r \
 		--benchmarks=fillrandom,overwrite,readrandom,deleterandom >"$OUT/msync.r$r"
 done
@@ -47,14 +74,15 @@ col() {
 echo
 echo "### cmap vs dram, /dev/shm, process mode, 500,000 keys, 16 B keys, 100 B values (median of $REPS)"
 echo
-echo "| workload | threads | cmap ops/s | cmap ns/op | cmap p99 ns | dram ops/s | x of dram |"
-echo "|---|---:|---:|---:|---:|---:|---:|"
+echo "| workload | threads | cmap ops/s | cmap ns/op | cmap p99 ns | dram ops/s | x of dram | lmdb ops/s | x of lmdb |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 for wl in fillrandom overwrite readrandom readmissing deleterandom; do
 	for T in 1 2; do
 		files=$(ls "$OUT"/kv.t$T.r*)
 		echo "| $wl | $T | $(col "$files" cmap $wl 3) | $(col "$files" cmap $wl 4)" \
 			"| $(col "$files" cmap $wl 6) | $(col "$files" dram $wl 3)" \
-			"| $(col "$files" cmap $wl 8) |"
+			"| $(col "$files" cmap $wl 8) | $(col "$files" lmdb $wl 3)" \
+			"| $(col "$files" cmap $wl 9) |"
 	done
 done
 echo

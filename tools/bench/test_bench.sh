@@ -8,7 +8,8 @@ set -eu
 BENCH=$1
 ENGINE=$2
 POOL=/dev/shm/pmemkv-bench-smoke-$ENGINE-$$.pool
-trap 'rm -f "$POOL"' EXIT INT TERM
+trap 'rm -f "$POOL"' EXIT
+trap 'exit 1' INT TERM
 
 out=$("$BENCH" --engine="$ENGINE" --baseline --num=3000 --threads=2 --path="$POOL" \
 	--benchmarks=fillseq,overwrite,readrandom,readmissing,deleterandom,fillrandom,readwhilewriting,open)

@@ -32,6 +32,7 @@ usage(FILE *f)
 		   "  --durability MODE   auto|pmem|msync|process\n"
 		   "keys and values are taken byte for byte from the arguments; get and list\n"
 		   "print them with non-printable bytes as \\xHH and backslash as \\\\.\n"
+		   "put -- before a key or value that starts with --.\n"
 		   "exit status: 0 success, 1 failure (get/remove of a missing key too),\n"
 		   "2 usage error\n");
 }

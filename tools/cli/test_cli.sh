@@ -6,7 +6,8 @@ set -u
 CLI=$1
 DIR=/dev/shm/pmemkv-cli-test-$$
 POOL=$DIR/pool
-trap 'rm -rf "$DIR"' EXIT INT TERM
+trap 'rm -rf "$DIR"' EXIT
+trap 'exit 1' INT TERM
 mkdir -p "$DIR" || exit 1
 fails=0
 
@@ -38,6 +39,9 @@ expect 0 "$CLI" put "$POOL" key1 value1-new    # overwrite
 TABKEY=$(printf 'tab\tkey')
 expect 0 "$CLI" put "$POOL" "$TABKEY" "$(printf 'line1\nline2\\')"
 expect 0 "$CLI" put "$POOL" "" empty-key-value  # the empty key is valid
+expect 0 "$CLI" put "$POOL" -- --dashkey --dashvalue
+expect 0 "$CLI" get "$POOL" -- --dashkey && [ "$out" = --dashvalue ] || fail "get --dashkey: '$out'"
+expect 0 "$CLI" remove "$POOL" -- --dashkey
 
 expect 0 "$CLI" get "$POOL" key1 && [ "$out" = value1-new ] || fail "get key1: '$out'"
 expect 0 "$CLI" get "$POOL" key2 && [ "$out" = value2 ] || fail "get key2: '$out'"

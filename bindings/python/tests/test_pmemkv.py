@@ -15,6 +15,7 @@ import gc
 import glob
 import itertools
 import os
+import sys
 import threading
 import time
 import unittest
@@ -317,6 +318,35 @@ class TestBasic(DbTestCase):
         self.assertEqual(got, data)
         self.assertFalse(self.db.exists(b"key7"))
 
+    def test_stats(self):
+        for i in range(5):
+            self.db.put("s%d" % i, "v" * 100)
+        st = self.db.stats()
+        self.assertEqual(set(st), {"durability", "pool_size", "used_bytes", "records"})
+        self.assertIn(st["durability"], ("pmem", "msync", "process"))
+        self.assertEqual(st["records"], 5)
+        self.assertEqual(st["pool_size"], POOL_SIZE)
+        self.assertGreater(st["used_bytes"], 5 * 100)
+        with pmemkv.Database("blackhole", {}) as bh:
+            self.assertEqual(bh.stats()["durability"], "volatile")
+
+    def test_defrag(self):
+        for i in range(100):
+            self.db.put("d%d" % i, "v" * (i + 1))
+        for i in range(0, 100, 2):
+            self.db.remove("d%d" % i)
+        try:
+            self.assertIsNone(self.db.defrag())
+            self.assertIsNone(self.db.defrag(10.0, amount_percent=20))
+        except pmemkv.NotSupported:
+            pass
+        with self.assertRaises(pmemkv.InvalidArgument):
+            self.db.defrag(50, 60)
+        with self.assertRaises(TypeError):
+            self.db.defrag("a")
+        self.assertEqual(self.db.count_all(), 50)
+        self.assertEqual(self.db.get_string("d99"), "v" * 100)
+
     def test_repr_and_weakref(self):
         import weakref
         self.assertIn("open", repr(self.db))
@@ -602,6 +632,8 @@ class TestLifecycle(unittest.TestCase):
             lambda: db.exists("k"),
             lambda: db.remove("k"),
             lambda: db.count_all(),
+            lambda: db.stats(),
+            lambda: db.defrag(),
             lambda: db.count_above("k"),
             lambda: db.get_all(lambda k, v: None),
             lambda: db.get_keys(lambda k: None),
@@ -786,24 +818,45 @@ class TestThreads(DbTestCase):
             self.db.count_all()
 
     def test_gil_released_during_library_calls(self):
-        # Not a timing assertion (2 shared cores): checks that a Python
-        # thread makes progress while others are inside put/get.
+        # With a huge switch interval the interpreter never forces a GIL
+        # handoff: the ticker thread can only run while this thread is
+        # inside a call that drops the GIL itself. Each operation is repeated
+        # until the ticker has moved (a few calls when the GIL is released;
+        # never, and a failure after 5 s, when it is not).
+        self.db.put("g", "v" * 100)
+        ticks = [0]
         stop = threading.Event()
-        ticks = []
 
         def ticker():
             while not stop.is_set():
-                ticks.append(1)
-                time.sleep(0)
+                ticks[0] += 1
+                time.sleep(0)  # drops the GIL: lets the main thread go on
 
+        ops = {
+            "put": lambda i: self.db.put("g%d" % (i % 1000), "v" * 100),
+            "get_string": lambda i: self.db.get_string("g"),
+            "get": lambda i: self.db.get("g", len),
+            "exists": lambda i: self.db.exists("g"),
+            "remove": lambda i: self.db.remove("nope"),
+            "count_all": lambda i: self.db.count_all(),
+        }
+        old = sys.getswitchinterval()
         t = threading.Thread(target=ticker, daemon=True)
-        t.start()
-        for i in range(2000):
-            self.db.put("g%d" % i, "v" * 100)
-        stop.set()
+        sys.setswitchinterval(1000.0)
+        try:
+            t.start()
+            for name, op in ops.items():
+                before = ticks[0]
+                deadline = time.monotonic() + 5.0
+                i = 0
+                while ticks[0] == before and time.monotonic() < deadline:
+                    op(i)
+                    i += 1
+                self.assertGreater(ticks[0], before, "%s never released the GIL" % name)
+        finally:
+            stop.set()
+            sys.setswitchinterval(old)
         t.join(10)
-        self.assertGreater(len(ticks), 0)
-
 
 if __name__ == "__main__":
     unittest.main()

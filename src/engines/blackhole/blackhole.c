@@ -1,9 +1,10 @@
 /*
  * blackhole.c -- the engine that accepts everything and stores nothing, as
- * upstream's: put and remove succeed, get and exists find nothing, every
- * count is 0, get_all and the range gets succeed without calling back.
- * Useful to measure the cost of the API layer alone. Volatile: needs no path.
- * defrag is not offered (NOT_SUPPORTED), as upstream.
+ * upstream's (libpmemkv 1.5 src/engines/blackhole.cc and its test): put and
+ * remove succeed; get, exists, get_all and the range gets find nothing
+ * (NOT_FOUND, no callback); every count succeeds with 0; defrag is not
+ * offered (NOT_SUPPORTED). Volatile: needs no path. Useful to measure the
+ * cost of the API layer alone.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -41,7 +42,7 @@ bh_get_all(void *h, engine_kv_cb *cb, void *arg)
 	(void)h;
 	(void)cb;
 	(void)arg;
-	return 0;
+	return -ENOENT;
 }
 
 static int

@@ -72,6 +72,7 @@
 #define CMAP_RETIRE_BATCH 64
 #define CMAP_REC_HDR 8
 #define CMAP_VALUE_MAX 0xffffffffull
+#define CMAP_COPY_BIG 4096 /* values this large go through pool_copy_nodrain */
 /* Directories are allocated with at least this many bytes: beyond the
  * pool's largest size class, so each is a whole-chunk block that goes back
  * to the free chunks when retired, instead of one run per directory size. */
@@ -450,6 +451,16 @@ cmap_seg_lookup(const struct cmap *c, uint64_t h)
 	return LOAD_ACQ(&cmap_dir(c, dw)[cmap_dir_index(h, cmap_gdepth(dw))]);
 }
 
+/* cmap_window_prefetch -- hint the probe window of h in a segment. */
+static inline void
+cmap_window_prefetch(const struct cmap *c, uint64_t seg, uint64_t h)
+{
+	uint64_t *slots = cmap_seg_slots(c, seg);
+	uint64_t mask = c->nbuckets - 1;
+	for (unsigned i = 0; i < CMAP_WINDOW; i++)
+		__builtin_prefetch(slots + ((h + i) & mask) * CMAP_SLOTS, 1);
+}
+
 /* cmap_seg_lock -- lock the segment h maps to, re-checking after locking
  * that the directory still maps h to it (a split may have won the race). */
 static uint64_t
@@ -534,6 +545,12 @@ cmap_split(struct cmap *c, struct cmap_tslot *ts, uint64_t seg_off)
 	uint64_t *ns[2] = {cmap_seg_slots(c, n[0]), cmap_seg_slots(c, n[1])};
 	uint64_t nslots = c->nbuckets * CMAP_SLOTS;
 	for (uint64_t j = 0; j < nslots; j++) {
+		/* rehashing reads every record: keep several misses in flight */
+		if (j + 16 < nslots) {
+			uint64_t pw = LOAD_RLX(&os[j + 16]);
+			if (pw)
+				__builtin_prefetch(cmap_rec(c, pw & CMAP_OFF_MASK));
+		}
 		uint64_t w = LOAD_RLX(&os[j]);
 		if (!w)
 			continue;
@@ -613,26 +630,38 @@ cmap_put_once(struct cmap *c, struct cmap_tslot *s, const char *k, size_t kb,
 	      const char *v, size_t vb)
 {
 	size_t sz = CMAP_REC_HDR + kb + vb;
+	uint64_t hv = cmap_hash(c, k, kb);
+	cmap_epoch_enter(c, s);
+	/* Start fetching the probe window now: the misses overlap with the
+	 * record's copy and write-back, which the lock below waits for. */
+	cmap_window_prefetch(c, cmap_seg_lookup(c, hv), hv);
 	uint64_t roff;
 	int ret = pool_alloc(c->pool, sz, &roff);
 	if (ret) {
 		if (ret == -ENOMEM)
 			err_set("cmap: pool %s is full (cannot allocate a %zu-byte record)",
 				pool_path(c->pool), sz);
+		cmap_epoch_exit(c, s);
 		return ret;
 	}
 	/* Out of place: nothing references this block yet (M1). */
 	struct cmap_rec *r = cmap_rec(c, roff);
-	struct cmap_rec hdr = {(uint32_t)kb, (uint32_t)vb};
-	pool_copy_nodrain(c->pool, r, &hdr, sizeof(hdr));
+	r->klen = (uint32_t)kb;
+	r->vlen = (uint32_t)vb;
 	if (kb)
-		pool_copy_nodrain(c->pool, r->data, k, kb);
-	if (vb)
+		memcpy(r->data, k, kb);
+	if (vb >= CMAP_COPY_BIG) {
+		/* large value: the pmem layer's streaming copy */
 		pool_copy_nodrain(c->pool, r->data + kb, v, vb);
+		pool_flush(c->pool, r, CMAP_REC_HDR + kb);
+	} else {
+		/* one pass over the record's lines: each is flushed once */
+		if (vb)
+			memcpy(r->data + kb, v, vb);
+		pool_flush(c->pool, r, sz);
+	}
 
-	uint64_t hv = cmap_hash(c, k, kb);
 	uint64_t nw = roff | cmap_fp_word(hv);
-	cmap_epoch_enter(c, s);
 	for (;;) {
 		struct cmap_lock *l;
 		uint64_t seg = cmap_seg_lock(c, hv, &l);
@@ -890,7 +919,7 @@ cmap_init(struct cmap *c, unsigned blog)
 static int
 cmap_corrupt(struct cmap *c, const char *what, uint64_t at)
 {
-	err_set("cmap: pool %s is corrupted: %s (at offset %llu)", pool_path(c->pool), what,
+	err_set("cmap: pool %s is corrupted: %s (0x%llx)", pool_path(c->pool), what,
 		(unsigned long long)at);
 	return -EINVAL;
 }

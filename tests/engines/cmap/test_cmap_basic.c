@@ -4,6 +4,7 @@
  * growth with cmap_check, reopen, full pool, open semantics.
  */
 #include <stdlib.h>
+#include <sys/wait.h>
 
 #include "cmap_test_util.h"
 
@@ -62,6 +63,12 @@ test_put_get_overwrite_remove(void)
 	T_EQ(E->exists(h, "x\0", 2), -ENOENT);
 	ct_check(h, 5);
 	T_EQ(E->remove(h, "", 0), 0);
+	ct_check(h, 4);
+	/* sizes beyond the record format are refused before anything is read */
+	T_EQ(E->put(h, "k", 1, "v", (size_t)1 << 32), -EINVAL);
+	T_ASSERT(strstr(err_get(), "too large") != NULL);
+	T_EQ(E->put(h, "k", (size_t)1 << 32, "v", 1), -EINVAL);
+	T_EQ(E->get(h, "k", (size_t)1 << 32, ct_val_cb, NULL), -ENOENT);
 	ct_check(h, 4);
 	/* defrag validates and does nothing */
 	T_EQ(E->defrag(h, 0, 100), 0);
@@ -295,10 +302,90 @@ test_open_semantics(void)
 	unlink(path);
 }
 
+/* patch -- overwrite 8 bytes of the (closed) pool file at off */
+static void
+patch(uint64_t off, uint64_t val)
+{
+	FILE *f = fopen(path, "r+b");
+	T_ASSERT(f);
+	T_EQ(fseek(f, (long)off, SEEK_SET), 0);
+	T_EQ(fwrite(&val, 8, 1, f), 1);
+	fclose(f);
+}
+
+static uint64_t
+peek(uint64_t off)
+{
+	FILE *f = fopen(path, "rb");
+	T_ASSERT(f);
+	uint64_t v = 0;
+	T_EQ(fseek(f, (long)off, SEEK_SET), 0);
+	T_EQ(fread(&v, 8, 1, f), 1);
+	fclose(f);
+	return v;
+}
+
+/* crash_open -- open in a child that dies without closing: the pool needs
+ * recovery at the next open. */
+static void
+crash_open(void)
+{
+	pid_t pid = fork();
+	T_ASSERT(pid >= 0);
+	if (pid == 0) {
+		void *h = ct_open(path, 0, 0);
+		E->put(h, "crash", 5, "x", 1);
+		_exit(0);
+	}
+	int st;
+	waitpid(pid, &st, 0);
+	T_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+static void
+test_bad_root_refused(void)
+{
+	void *h = ct_open(path, 8 << 20, 0);
+	for (int i = 0; i < 100; i++) {
+		char k[8];
+		snprintf(k, sizeof(k), "k%d", i);
+		put_ok(h, k, strlen(k), "v", 1);
+	}
+	uint64_t root = (uint64_t)((char *)pool_root(cmap_pool(h)) - (char *)pool_base(cmap_pool(h)));
+	E->close(h);
+	struct ct_cfg c;
+	ct_cfg_init(&c, path, 0, 0);
+	uint64_t magic = peek(root), ver = peek(root + 8), dirw = peek(root + 24);
+
+	patch(root, 0x1234);
+	T_EQ(E->open(&c.ec, &h), -EINVAL);
+	fprintf(stderr, "  bad magic: %s\n", err_get());
+	patch(root, magic);
+
+	patch(root + 8, (ver & ~0xffffffffull) | 99);
+	T_EQ(E->open(&c.ec, &h), -EPROTONOSUPPORT);
+	fprintf(stderr, "  newer version: %s\n", err_get());
+	patch(root + 8, ver);
+
+	/* after a crash, a corrupted directory word is refused by recovery */
+	crash_open();
+	patch(root + 24, dirw + (8 << 8));
+	T_EQ(E->open(&c.ec, &h), -EINVAL);
+	fprintf(stderr, "  bad directory: %s\n", err_get());
+	patch(root + 24, dirw);
+
+	h = ct_open(path, 0, 0);
+	ct_check(h, 101);
+	ct_check_noleak(h);
+	E->close(h);
+	unlink(path);
+}
+
 int
 main(void)
 {
 	ct_path(path, sizeof(path), "basic");
+	T_RUN(test_bad_root_refused);
 	T_RUN(test_put_get_overwrite_remove);
 	T_RUN(test_get_all_and_stop);
 	T_RUN(test_open_semantics);

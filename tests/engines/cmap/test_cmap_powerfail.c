@@ -341,8 +341,11 @@ static void
 test_random_fences_100k(void)
 {
 	setup(8 << 20, 4096, 100);
-	uint64_t x = 88172645463325252ull;
-	struct pf_sim *sim = sim_begin(PF_RANDOM_FENCES, 600, 5);
+	/* CMAP_PF_SEED=n varies the workload and the crash points */
+	const char *e = getenv("CMAP_PF_SEED");
+	uint64_t seed = e ? strtoull(e, NULL, 0) : 0;
+	uint64_t x = 88172645463325252ull ^ (seed * 0x9E3779B97F4A7C15ull);
+	struct pf_sim *sim = sim_begin(PF_RANDOM_FENCES, 600, 5 + seed);
 	uint32_t ver = 1;
 	for (int i = 0; i < 100000; i++) {
 		x ^= x << 13;

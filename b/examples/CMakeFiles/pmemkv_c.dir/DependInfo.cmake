@@ -1,0 +1,21 @@
+
+# Consider dependencies only in project.
+set(CMAKE_DEPENDS_IN_PROJECT_ONLY OFF)
+
+# The set of languages for which implicit dependencies are needed:
+set(CMAKE_DEPENDS_LANGUAGES
+  )
+
+# The set of dependency files which are needed:
+set(CMAKE_DEPENDS_DEPENDENCY_FILES
+  "/work/main/examples/kv/kvinit.c" "examples/CMakeFiles/pmemkv_c.dir/kv/kvinit.c.o" "gcc" "examples/CMakeFiles/pmemkv_c.dir/kv/kvinit.c.o.d"
+  "/work/main/examples/kv/pmemkv.c" "examples/CMakeFiles/pmemkv_c.dir/kv/pmemkv.c.o" "gcc" "examples/CMakeFiles/pmemkv_c.dir/kv/pmemkv.c.o.d"
+  )
+
+# Targets to which this target links.
+set(CMAKE_TARGET_LINKED_INFO_FILES
+  "/work/main/b/CMakeFiles/pmemkv.dir/DependInfo.cmake"
+  )
+
+# Fortran module output directory.
+set(CMAKE_Fortran_TARGET_MODULE_DIR "")

@@ -1,0 +1,2 @@
+# Empty dependencies file for test_cpp_classic_example.
+# This may be replaced when dependencies are built.

@@ -1,0 +1,2 @@
+# Empty dependencies file for test_cmap_basic.
+# This may be replaced when dependencies are built.

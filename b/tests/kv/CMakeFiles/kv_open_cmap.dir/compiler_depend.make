@@ -1,0 +1,2 @@
+# Empty compiler generated dependencies file for kv_open_cmap.
+# This may be replaced when dependencies are built.

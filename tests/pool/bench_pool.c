@@ -1,0 +1,80 @@
+/*
+ * bench_pool.c -- quick numbers for the pool layer (not a test): alloc/free
+ * cost, tx commit cost, clean open and close time of a large pool.
+ * Usage: bench_pool [dir] [pool MiB]   (default: /dev/shm, 1024)
+ */
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "common/common.h"
+#include "pool/pool.h"
+#include "pool_test_util.h"
+
+static double
+now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *dir = argc > 1 ? argv[1] : "/dev/shm";
+	uint64_t mib = argc > 2 ? strtoull(argv[2], NULL, 0) : 1024;
+	char path[512];
+	snprintf(path, sizeof(path), "%s/bench_pool-%d", dir, (int)getpid());
+	struct pool *p;
+	double t0 = now();
+	T_EQ(pool_create(path, "bench", mib << 20, NULL, &p), 0);
+	printf("create %llu MiB (%s mode): %.1f ms\n", (unsigned long long)mib,
+	       pmem_mode_name(pool_mode(p)), (now() - t0) * 1e3);
+
+	enum { N = 1000000 };
+	uint64_t *offs = malloc(N * sizeof(uint64_t));
+	t0 = now();
+	for (int i = 0; i < N; i++)
+		T_EQ(pool_alloc(p, 100, &offs[i]), 0);
+	double ta = now() - t0;
+	t0 = now();
+	for (int i = 0; i < N; i += 2)
+		pool_free(p, offs[i]);
+	double tf = now() - t0;
+	printf("alloc 100 B: %.0f ns/op, free: %.0f ns/op\n", ta / N * 1e9, tf / (N / 2) * 1e9);
+	uint64_t off;
+	t0 = now();
+	for (int i = 0; i < N; i++) {
+		T_EQ(pool_alloc(p, 64, &off), 0);
+		pool_free(p, off);
+	}
+	printf("alloc+free pair 64 B: %.0f ns\n", (now() - t0) / N * 1e9);
+	uint64_t *root = pool_root(p);
+	int ntx = pool_mode(p) == PMEM_MODE_MSYNC ? 300 : 100000;
+	t0 = now();
+	for (int i = 0; i < ntx; i++) {
+		struct pool_tx *tx;
+		pool_tx_begin(p, &tx);
+		pool_tx_set(tx, &root[0], (uint64_t)i);
+		pool_tx_set(tx, &root[1], (uint64_t)i);
+		pool_tx_commit(tx);
+	}
+	printf("tx commit (2 sets): %.0f ns\n", (now() - t0) / ntx * 1e9);
+	struct pool_stats st;
+	pool_stats(p, &st);
+	printf("allocated %llu objects, %llu bytes\n", (unsigned long long)st.allocated_objs,
+	       (unsigned long long)st.allocated_bytes);
+	t0 = now();
+	pool_close(p);
+	printf("clean close: %.1f ms\n", (now() - t0) * 1e3);
+	t0 = now();
+	T_EQ(pool_open(path, "bench", NULL, &p), 0);
+	printf("clean open (%llu objects): %.1f ms\n", (unsigned long long)st.allocated_objs,
+	       (now() - t0) * 1e3);
+	T_EQ(pool_check(p), 0);
+	pool_close(p);
+	unlink(path);
+	free(offs);
+	return 0;
+}
