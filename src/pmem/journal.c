@@ -84,47 +84,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define JRNL_MAGIC 0x4c4e524a564b4d50ull  /* "PMKVJRNL" */
-#define JRNL_BATCH_MAGIC 0x484354414256504aull /* "JPVBATCH" */
-#define JRNL_VERSION 1u
-#define JRNL_HDR_SIZE 4096u
 #define JRNL_DEFAULT_LIMIT (32ull << 20) /* checkpoint past 32 MiB */
 #define JRNL_EXTEND (1ull << 20)	   /* grow the file 1 MiB at a time */
-#define JRNL_POOL_ID_BYTES 4096u	   /* (J6) */
 #define JRNL_HOME_MAX_PAGES 8192u	   /* checkpoint page cache (32 MiB) */
-
-struct journal_header {
-	uint64_t magic;	    /* JRNL_MAGIC */
-	uint32_t version;   /* JRNL_VERSION */
-	uint32_t hdr_size;  /* JRNL_HDR_SIZE */
-	uint64_t generation;
-	uint64_t pool_hash; /* hash64 of the pool file's first 4 KiB (J6) */
-	uint64_t pool_size; /* pool file size */
-	uint64_t reserved[2];
-	uint64_t cksum; /* cksum64 of bytes [0, 56) */
-};
-static_assert(sizeof(struct journal_header) == 64, "journal_header size");
-
-struct journal_batch {
-	uint64_t magic;	     /* JRNL_BATCH_MAGIC */
-	uint64_t generation; /* == header's (J2) */
-	uint64_t seq;	     /* 1, 2, 3... within a generation (J2) */
-	uint64_t len;	     /* bytes of the whole batch, header included */
-	uint32_t nranges;
-	uint32_t reserved0;
-	uint64_t reserved1;
-	uint64_t reserved2;
-	uint64_t hash; /* hash64 of the whole batch with this field 0 */
-};
-static_assert(sizeof(struct journal_batch) == 64, "journal_batch size");
-
-struct journal_range {
-	uint64_t off; /* offset in the pool file */
-	uint64_t len; /* bytes that follow, padded to 8 */
-};
-static_assert(sizeof(struct journal_range) == 16, "journal_range size");
-
-#define PAD8(x) (((x) + 7u) & ~(uint64_t)7u)
 
 struct jbuf {
 	unsigned char *data;

@@ -573,9 +573,15 @@ sc_space_is_reused(void)
 				break;
 			T_ST(st, PMEMKV_STATUS_OK);
 		}
-		if (m < n)
-			fprintf(stderr, "   refill %d: %d of %d records fit again\n", round, m,
-				n);
+		if (m < n) {
+			pmemkv_stats st3;
+			T_ST(pmemkv_get_stats(db, &st3), PMEMKV_STATUS_OK);
+			fprintf(stderr,
+				"   refill %d: %d of %d records fit again (used %llu bytes, "
+				"%llu at the first fill)\n",
+				round, m, n, (unsigned long long)st3.used_bytes,
+				(unsigned long long)st1.used_bytes);
+		}
 		T_ASSERT(m >= n - n / 33);
 		T_EQ(count(db), m);
 		n = m;

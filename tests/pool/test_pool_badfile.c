@@ -113,7 +113,7 @@ test_foreign_and_garbage_files_are_refused(void)
 				      "user%zu:x:%zu:%zu:User:/home/u:/bin/sh\n", n, n, n);
 	write_variant(path, buf, n);
 	expect_refused(path, -EINVAL, -EINVAL, "text file");
-	size_t plen;
+	size_t plen = 0;
 	unsigned char *pw = tu_read("/etc/passwd", &plen);
 	if (pw != NULL) {
 		write_variant(path, pw, plen);
@@ -312,7 +312,7 @@ test_paths_directory_missing_exists(void)
 	tu_write(path, "hello", 5);
 	T_EQ(pool_create(path, LAYOUT, POOLSZ, NULL, &p), -EEXIST);
 	T_ASSERT(strstr(err_get(), path) != NULL);
-	size_t l;
+	size_t l = 0;
 	unsigned char *b = tu_read(path, &l);
 	T_EQU(l, 5);
 	T_MEMEQ(b, "hello", 5);
