@@ -6,7 +6,9 @@
 #   BUILD                   the CMake build folder (default: ../../build)
 #   PMEMKV_PYTHONPATH       folder holding the built `pmemkv` module
 #                           (default: $BUILD/bindings/python)
-#   PYTHON                  interpreter (default: python3)
+#   PYTHON                  interpreter (default: Python3_EXECUTABLE of the
+#                           CMake build, the one the module was built for;
+#                           else python3)
 #   PMEMKV_PY_PRELOAD       sanitizer runtime to LD_PRELOAD into the interpreter
 #                           only (for a module built with SANITIZE=asan/tsan)
 #   PMEMKV_PATH             pool file to use instead of a fresh temporary one
@@ -24,6 +26,10 @@ if [ -z "$BIN_DIR" ]; then
 	else
 		BIN_DIR=$EX_DIR
 	fi
+fi
+# the interpreter the module was built for (bindings/python), else python3
+if [ -z "${PYTHON:-}" ] && [ -f "$BUILD/CMakeCache.txt" ]; then
+	PYTHON=$(sed -n 's/^Python3_EXECUTABLE:[A-Z]*=//p' "$BUILD/CMakeCache.txt")
 fi
 PYTHON=${PYTHON:-python3}
 FAILED=0

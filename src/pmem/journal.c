@@ -114,6 +114,12 @@ struct pmem_journal {
 	uint64_t file_alloc;   /* journal file size (zero-filled ahead) */
 	uint64_t limit;	       /* checkpoint when tail passes it */
 	int failed;	       /* errno of a failed write/sync, latched */
+	/* group commit pacing (journal_lead_locked) */
+	pthread_cond_t arrive; /* a thread entered pmem_fence's wait */
+	int in_fence;	       /* threads inside pmem_journal_fence's wait */
+	int recent;	       /* how many usually fence together (>= 1) */
+	int leader_waiting;    /* a leader waits on `arrive` */
+	uint64_t sync_ns;      /* duration of the last journal write+sync */
 	uint64_t n_syncs, n_checkpoints;
 };
 
@@ -720,10 +726,50 @@ journal_checkpoint_locked(struct pmem_journal *j)
  * commit), checkpoint if the journal passed its limit. Returns with j->lock
  * held and the waiters woken.
  */
+static uint64_t
+now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * journal_gather_locked -- before a leader takes the buffer: if more
+ * threads usually fence together than are waiting now, wait a little (half
+ * a sync, at most 200 us) for them to append, so one fdatasync serves all
+ * (a sync's duration is the time they would otherwise wait for the next
+ * one). Each wait that ends without them lowers the estimate, so a thread
+ * that stopped writing costs one short wait, not one per fence.
+ */
+static void
+journal_gather_locked(struct pmem_journal *j)
+{
+	if (j->recent <= 1 || j->in_fence >= j->recent)
+		return;
+	uint64_t d = j->sync_ns / 2;
+	if (d < 2000)
+		d = 2000;
+	if (d > 200000)
+		d = 200000;
+	uint64_t dl = now_ns() + d;
+	struct timespec ts = {(time_t)(dl / 1000000000u), (long)(dl % 1000000000u)};
+	j->leader_waiting = 1;
+	while (j->in_fence < j->recent) {
+		if (pthread_cond_timedwait(&j->arrive, &j->lock, &ts) == ETIMEDOUT) {
+			if (j->in_fence < j->recent)
+				j->recent--;
+			break;
+		}
+	}
+	j->leader_waiting = 0;
+}
+
 static void
 journal_lead_locked(struct pmem_journal *j)
 {
 	j->syncing = 1;
+	journal_gather_locked(j);
 	struct jbuf *b = &j->buf[j->active];
 	j->active ^= 1;
 	uint64_t target = j->appended;
@@ -733,11 +779,14 @@ journal_lead_locked(struct pmem_journal *j)
 	pthread_mutex_unlock(&j->lock);
 
 	int r = 0;
+	uint64_t t0 = now_ns();
 	if (b->len > 0 && !failed)
 		r = journal_write(j, b->data, b->len, off);
 	b->len = 0;
+	uint64_t t1 = now_ns();
 
 	pthread_mutex_lock(&j->lock);
+	j->sync_ns = t1 - t0;
 	if (r != 0)
 		journal_fail(j, "write", -r);
 	/* invariant (J4): everything up to target is durable now */
@@ -849,6 +898,14 @@ pmem_journal_fence(const struct pmem_map *m)
 		return;
 	uint64_t mine = journal_seal(j, p);
 	pthread_mutex_lock(&j->lock);
+	if (j->durable >= mine || j->failed) {
+		pthread_mutex_unlock(&j->lock);
+		return;
+	}
+	if (++j->in_fence > j->recent)
+		j->recent = j->in_fence;
+	if (j->leader_waiting)
+		pthread_cond_signal(&j->arrive);
 	/* invariant (P3): wait for a sync covering this thread's last batch */
 	while (j->durable < mine && !j->failed) {
 		if (!j->syncing)
@@ -856,6 +913,7 @@ pmem_journal_fence(const struct pmem_map *m)
 		else
 			pthread_cond_wait(&j->cond, &j->lock);
 	}
+	j->in_fence--;
 	pthread_mutex_unlock(&j->lock);
 }
 
@@ -896,6 +954,7 @@ journal_free(struct pmem_journal *j)
 		close(j->fd);
 	pthread_mutex_destroy(&j->lock);
 	pthread_cond_destroy(&j->cond);
+	pthread_cond_destroy(&j->arrive);
 	free(j->buf[0].data);
 	free(j->buf[1].data);
 	free(j->path);
@@ -997,8 +1056,14 @@ pmem_journal_enable(struct pmem_map *m, const char *path)
 	j->size = m->size;
 	j->pool_fd = m->fd;
 	j->limit = JRNL_DEFAULT_LIMIT;
+	j->recent = 1;
 	pthread_mutex_init(&j->lock, NULL);
 	pthread_cond_init(&j->cond, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&j->arrive, &ca);
+	pthread_condattr_destroy(&ca);
 	size_t pl = strlen(path);
 	j->path = malloc(pl + sizeof(".journal"));
 	if (j->path == NULL) {

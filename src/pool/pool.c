@@ -215,13 +215,32 @@ pool_lock(const char *path, int fd)
 	return 0;
 }
 
-/* pool_journal_enable -- msync mode only (pmem.h); no-op otherwise */
+/*
+ * pool_journal_enable -- msync mode: replay the pmem journal a crash left
+ * (it holds persisted stores), then route flushes through it (pmem.h).
+ * Other modes: a journal left by an msync-mode user of this pool that
+ * crashed must still be replayed, or acknowledged stores would be lost;
+ * a second, temporary msync mapping does it (its unmap checkpoints the
+ * journal into the file and removes it). Our shared mapping sees the file.
+ */
 static int
 pool_journal_enable(struct pool *p, const char *path)
 {
-	if (p->map.mode != PMEM_MODE_MSYNC)
-		return 0;
-	int ret = pmem_journal_enable(&p->map, path);
+	int ret;
+	if (p->map.mode != PMEM_MODE_MSYNC) {
+		char jp[4096];
+		if (snprintf(jp, sizeof(jp), "%s.journal", path) >= (int)sizeof(jp) ||
+		    access(jp, F_OK) != 0)
+			return 0;
+		struct pmem_map m2;
+		ret = pmem_map_file(path, 0, 0, PMEM_MODE_MSYNC, &m2);
+		if (ret == 0) {
+			ret = pmem_journal_enable(&m2, path);
+			pmem_unmap_file(&m2);
+		}
+	} else {
+		ret = pmem_journal_enable(&p->map, path);
+	}
 	if (ret != 0) {
 		char msg[ERR_MSG_MAX];
 		snprintf(msg, sizeof(msg), "%s", err_get());

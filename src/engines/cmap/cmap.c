@@ -139,6 +139,7 @@ struct cmap {
 	uint64_t seed;
 	uint64_t nbuckets; /* per segment */
 	uint64_t seg_size; /* bytes allocated per segment */
+	uint64_t psize;	   /* pool size: bound for offsets read from media */
 	uint64_t gen;	   /* unique per open, for the thread cache */
 	int64_t count_base;
 	pthread_key_t tkey;
@@ -175,6 +176,16 @@ static inline struct cmap_rec *
 cmap_rec(const struct cmap *c, uint64_t off)
 {
 	return (struct cmap_rec *)(c->base + off);
+}
+
+/* cmap_rec_fits -- the record at off, with klen key bytes and vlen value
+ * bytes, lies inside the pool. Guards every read of a record reached from
+ * media, so a corrupted slot yields an error, never a wild read. */
+static inline bool
+cmap_rec_fits(const struct cmap *c, uint64_t off, uint64_t klen, uint64_t vlen)
+{
+	return off <= c->psize - CMAP_REC_HDR &&
+	       klen + vlen <= c->psize - CMAP_REC_HDR - off;
 }
 
 static inline uint64_t *
@@ -406,6 +417,14 @@ cmap_count_add(struct cmap_tslot *s, int64_t d)
 	STORE_RLX(&s->count, LOAD_RLX(&s->count) + d);
 }
 
+static int
+cmap_corrupt(struct cmap *c, const char *what, uint64_t at)
+{
+	err_set("cmap: pool %s is corrupted: %s (0x%llx)", pool_path(c->pool), what,
+		(unsigned long long)at);
+	return -EINVAL;
+}
+
 /* ---- lookup ---- */
 
 /*
@@ -433,14 +452,26 @@ cmap_seg_find(const struct cmap *c, uint64_t *slots, uint64_t h, const char *k,
 			}
 			if ((w & ~CMAP_OFF_MASK) != fp)
 				continue;
-			const struct cmap_rec *r = cmap_rec(c, w & CMAP_OFF_MASK);
-			if (r->klen == kb && (kb == 0 || memcmp(r->data, k, kb) == 0)) {
+			uint64_t off = w & CMAP_OFF_MASK;
+			if (unlikely(!cmap_rec_fits(c, off, 0, 0)))
+				continue; /* corrupted slot: matches nothing */
+			const struct cmap_rec *r = cmap_rec(c, off);
+			if (r->klen == kb && cmap_rec_fits(c, off, kb, 0) &&
+			    (kb == 0 || memcmp(r->data, k, kb) == 0)) {
 				*slotp = &bk[j];
 				return w;
 			}
 		}
 	}
 	return 0;
+}
+
+/* cmap_seg_bad -- a directory entry that cannot name a segment of this
+ * pool (only a file damaged on media has one). */
+static inline bool
+cmap_seg_bad(const struct cmap *c, uint64_t seg)
+{
+	return unlikely(seg == 0 || (seg & 15) || seg > c->psize - c->seg_size);
 }
 
 /* cmap_seg_lookup -- offset of the segment the live directory maps h to. */
@@ -462,12 +493,15 @@ cmap_window_prefetch(const struct cmap *c, uint64_t seg, uint64_t h)
 }
 
 /* cmap_seg_lock -- lock the segment h maps to, re-checking after locking
- * that the directory still maps h to it (a split may have won the race). */
+ * that the directory still maps h to it (a split may have won the race).
+ * Returns 0, holding nothing, if the directory entry is damaged. */
 static uint64_t
 cmap_seg_lock(struct cmap *c, uint64_t h, struct cmap_lock **lp)
 {
 	for (;;) {
 		uint64_t seg = cmap_seg_lookup(c, h);
+		if (cmap_seg_bad(c, seg))
+			return 0;
 		struct cmap_lock *l = cmap_lock_of(c, seg);
 		cmap_lock_acquire(l);
 		if (cmap_seg_lookup(c, h) == seg) {
@@ -528,6 +562,10 @@ cmap_split(struct cmap *c, struct cmap_tslot *ts, uint64_t seg_off)
 	unsigned l = old->depth;
 	uint64_t prefix = old->prefix;
 
+	if (unlikely(l > g || (prefix >> l) != 0)) {
+		ret = cmap_corrupt(c, "bad segment header", seg_off);
+		goto out;
+	}
 	if (l >= CMAP_MAX_DEPTH) {
 		err_set("cmap: cannot split a segment of depth %u (hash collisions)", l);
 		ret = -ENOMEM;
@@ -554,8 +592,13 @@ cmap_split(struct cmap *c, struct cmap_tslot *ts, uint64_t seg_off)
 		uint64_t w = LOAD_RLX(&os[j]);
 		if (!w)
 			continue;
-		const struct cmap_rec *r = cmap_rec(c, w & CMAP_OFF_MASK);
-		uint64_t h = cmap_hash(c, r->data, r->klen);
+		uint64_t off = w & CMAP_OFF_MASK;
+		const struct cmap_rec *r = cmap_rec(c, off);
+		/* a corrupted slot (possible only after a clean open of a
+		 * damaged file) is hashed as an empty key: no wild read */
+		uint64_t h = cmap_rec_fits(c, off, 0, 0) && cmap_rec_fits(c, off, r->klen, 0)
+				     ? cmap_hash(c, r->data, r->klen)
+				     : cmap_hash(c, NULL, 0);
 		ns[(h >> (63 - l)) & 1][j] = w;
 	}
 	pool_flush(c->pool, cmap_seg(c, n[0]), c->seg_size);
@@ -634,7 +677,9 @@ cmap_put_once(struct cmap *c, struct cmap_tslot *s, const char *k, size_t kb,
 	cmap_epoch_enter(c, s);
 	/* Start fetching the probe window now: the misses overlap with the
 	 * record's copy and write-back, which the lock below waits for. */
-	cmap_window_prefetch(c, cmap_seg_lookup(c, hv), hv);
+	uint64_t pseg = cmap_seg_lookup(c, hv);
+	if (!cmap_seg_bad(c, pseg))
+		cmap_window_prefetch(c, pseg, hv);
 	uint64_t roff;
 	int ret = pool_alloc(c->pool, sz, &roff);
 	if (ret) {
@@ -665,6 +710,11 @@ cmap_put_once(struct cmap *c, struct cmap_tslot *s, const char *k, size_t kb,
 	for (;;) {
 		struct cmap_lock *l;
 		uint64_t seg = cmap_seg_lock(c, hv, &l);
+		if (!seg) {
+			ret = cmap_corrupt(c, "bad directory entry", hv);
+			pool_free(c->pool, roff); /* never published: pool (L5) */
+			break;
+		}
 		uint64_t *slot = NULL, *fr = NULL;
 		uint64_t old = cmap_seg_find(c, cmap_seg_slots(c, seg), hv, k, kb, &slot, &fr);
 		if (old || fr) {
@@ -729,6 +779,10 @@ cmap_remove(void *h, const char *k, size_t kb)
 	cmap_epoch_enter(c, s);
 	struct cmap_lock *l;
 	uint64_t seg = cmap_seg_lock(c, hv, &l);
+	if (!seg) {
+		cmap_epoch_exit(c, s);
+		return cmap_corrupt(c, "bad directory entry", hv);
+	}
 	uint64_t *slot = NULL;
 	uint64_t old = cmap_seg_find(c, cmap_seg_slots(c, seg), hv, k, kb, &slot, NULL);
 	if (old) {
@@ -758,15 +812,23 @@ cmap_get(void *h, const char *k, size_t kb, engine_v_cb *cb, void *arg)
 	uint64_t hv = cmap_hash(c, k, kb);
 	cmap_epoch_enter(c, s);
 	uint64_t *slot;
-	uint64_t w = cmap_seg_find(c, cmap_seg_slots(c, cmap_seg_lookup(c, hv)), hv, k, kb,
-				   &slot, NULL);
+	uint64_t seg = cmap_seg_lookup(c, hv);
+	if (cmap_seg_bad(c, seg)) {
+		cmap_epoch_exit(c, s);
+		return cmap_corrupt(c, "bad directory entry", hv);
+	}
+	uint64_t w = cmap_seg_find(c, cmap_seg_slots(c, seg), hv, k, kb, &slot, NULL);
+	int ret = w ? 0 : -ENOENT;
 	if (w && cb) {
 		/* Zero copy: the record stays put until we leave the epoch (M5). */
 		const struct cmap_rec *r = cmap_rec(c, w & CMAP_OFF_MASK);
-		cb(r->data + r->klen, r->vlen, arg);
+		if (likely(cmap_rec_fits(c, w & CMAP_OFF_MASK, r->klen, r->vlen)))
+			cb(r->data + r->klen, r->vlen, arg);
+		else
+			ret = cmap_corrupt(c, "record larger than the pool", w & CMAP_OFF_MASK);
 	}
 	cmap_epoch_exit(c, s);
-	return w ? 0 : -ENOENT;
+	return ret;
 }
 
 static int
@@ -817,13 +879,23 @@ cmap_get_all(void *h, engine_kv_cb *cb, void *arg)
 	uint64_t nslots = c->nbuckets * CMAP_SLOTS;
 	for (uint64_t i = 0; i < n && !ret;) {
 		uint64_t seg = LOAD_ACQ(&dir[i]);
-		unsigned l = cmap_seg(c, seg)->depth;
+		unsigned l = cmap_seg_bad(c, seg) ? 64 : cmap_seg(c, seg)->depth;
+		if (unlikely(l > g)) {
+			ret = cmap_corrupt(c, "bad directory entry or segment depth", seg);
+			break;
+		}
 		uint64_t *slots = cmap_seg_slots(c, seg);
 		for (uint64_t j = 0; j < nslots; j++) {
 			uint64_t w = LOAD_ACQ(&slots[j]);
 			if (!w)
 				continue;
-			const struct cmap_rec *r = cmap_rec(c, w & CMAP_OFF_MASK);
+			uint64_t off = w & CMAP_OFF_MASK;
+			const struct cmap_rec *r = cmap_rec(c, off);
+			if (unlikely(!cmap_rec_fits(c, off, 0, 0) ||
+				     !cmap_rec_fits(c, off, r->klen, r->vlen))) {
+				ret = cmap_corrupt(c, "record outside the pool", off);
+				break;
+			}
 			if (cb(r->data, r->klen, r->data + r->klen, r->vlen, arg)) {
 				ret = -ECANCELED;
 				break;
@@ -916,14 +988,6 @@ cmap_init(struct cmap *c, unsigned blog)
 	return 0;
 }
 
-static int
-cmap_corrupt(struct cmap *c, const char *what, uint64_t at)
-{
-	err_set("cmap: pool %s is corrupted: %s (0x%llx)", pool_path(c->pool), what,
-		(unsigned long long)at);
-	return -EINVAL;
-}
-
 /* cmap_off_ok -- off could be a block in the heap of this pool. */
 static inline bool
 cmap_off_ok(const struct cmap *c, uint64_t off, uint64_t len)
@@ -933,38 +997,22 @@ cmap_off_ok(const struct cmap *c, uint64_t off, uint64_t len)
 }
 
 /*
- * cmap_recover -- after a crash: finish a valid split intent (M4), then walk
- * directory, segments and slots, declaring each reachable block to the pool
- * (M6) and counting records. Cost: one pass over the directory and the
- * segments; records themselves are not read.
+ * cmap_walk -- validate the directory and every segment header (M3: a
+ * segment of depth L fills exactly its aligned run of 2^(G-L) entries with
+ * the right prefix); declare directory, segments and records reachable
+ * (pool_recovery_mark) and count the records (M6). Cost: O(2^G) directory
+ * entries plus one pass over the slots; records themselves are never read.
  */
 static int
-cmap_recover(struct cmap *c)
+cmap_walk(struct cmap *c)
 {
-	struct cmap_root *root = c->root;
-	uint64_t dw = root->dir_word;
+	uint64_t dw = c->root->dir_word;
 	unsigned g = cmap_gdepth(dw);
 	if (g > CMAP_MAX_DEPTH || !cmap_off_ok(c, dw >> 8, 8ull << g))
 		return cmap_corrupt(c, "bad directory word", dw);
 	uint64_t *dir = cmap_dir(c, dw);
 	uint64_t n = 1ull << g;
-	if (root->intent_valid) {
-		uint64_t start = root->intent_start, half = root->intent_half;
-		if (root->intent_dir != dw >> 8 || half == 0 || start + 2 * half > n ||
-		    !cmap_off_ok(c, root->intent_seg[0], c->seg_size) ||
-		    !cmap_off_ok(c, root->intent_seg[1], c->seg_size))
-			return cmap_corrupt(c, "bad split intent", root->intent_start);
-		for (uint64_t i = 0; i < half; i++) {
-			dir[start + i] = root->intent_seg[0];
-			dir[start + half + i] = root->intent_seg[1];
-		}
-		pool_persist(c->pool, &dir[start], 2 * half * sizeof(uint64_t));
-		root->intent_valid = 0;
-		pool_persist(c->pool, &root->intent_valid, sizeof(uint64_t));
-		/* Crash here: the split is complete on media. */
-	}
-	int ret = pool_recovery_mark(c->pool, dw >> 8);
-	if (ret)
+	if (pool_recovery_mark(c->pool, dw >> 8))
 		return cmap_corrupt(c, "directory is not an allocated block", dw >> 8);
 	uint64_t nslots = c->nbuckets * CMAP_SLOTS;
 	int64_t count = 0;
@@ -977,6 +1025,11 @@ cmap_recover(struct cmap *c)
 		if (l > g || sg->buckets_log2 != (uint32_t)__builtin_ctzll(c->nbuckets) ||
 		    (i & ((1ull << (g - l)) - 1)) != 0 || sg->prefix != i >> (g - l))
 			return cmap_corrupt(c, "bad segment header", seg);
+		uint64_t span = 1ull << (g - l);
+		for (uint64_t x = i + 1; x < i + span; x++)
+			if (dir[x] != seg)
+				return cmap_corrupt(c, "directory range of a segment is split", x);
+		i += span;
 		if (pool_recovery_mark(c->pool, seg))
 			return cmap_corrupt(c, "segment is not an allocated block", seg);
 		uint64_t *slots = cmap_seg_slots(c, seg);
@@ -989,10 +1042,41 @@ cmap_recover(struct cmap *c)
 				return cmap_corrupt(c, "bad record offset in a slot", seg);
 			count++;
 		}
-		i += 1ull << (g - l);
 	}
 	c->count_base = count;
 	return 0;
+}
+
+/*
+ * cmap_recover -- after a crash: finish a valid split intent (M4), then
+ * walk the structure declaring what is reachable (cmap_walk).
+ */
+static int
+cmap_recover(struct cmap *c)
+{
+	struct cmap_root *root = c->root;
+	uint64_t dw = root->dir_word;
+	unsigned g = cmap_gdepth(dw);
+	if (g > CMAP_MAX_DEPTH || !cmap_off_ok(c, dw >> 8, 8ull << g))
+		return cmap_corrupt(c, "bad directory word", dw);
+	if (root->intent_valid) {
+		uint64_t *dir = cmap_dir(c, dw);
+		uint64_t start = root->intent_start, half = root->intent_half;
+		if (root->intent_dir != dw >> 8 || half == 0 || (half & (half - 1)) ||
+		    (start & (2 * half - 1)) || start + 2 * half > (1ull << g) ||
+		    !cmap_off_ok(c, root->intent_seg[0], c->seg_size) ||
+		    !cmap_off_ok(c, root->intent_seg[1], c->seg_size))
+			return cmap_corrupt(c, "bad split intent", root->intent_start);
+		for (uint64_t i = 0; i < half; i++) {
+			dir[start + i] = root->intent_seg[0];
+			dir[start + half + i] = root->intent_seg[1];
+		}
+		pool_persist(c->pool, &dir[start], 2 * half * sizeof(uint64_t));
+		root->intent_valid = 0;
+		pool_persist(c->pool, &root->intent_valid, sizeof(uint64_t));
+		/* Crash here: the split is complete on media. */
+	}
+	return cmap_walk(c);
 }
 
 static void
@@ -1066,6 +1150,7 @@ cmap_open(const struct engine_config *cfg, void **handle)
 	memset(c, 0, sizeof(*c));
 	c->pool = p;
 	c->base = pool_base(p);
+	c->psize = pool_size(p);
 	c->root = pool_root(p);
 	c->epoch = 1;
 	c->gen = __atomic_fetch_add(&cmap_gen_next, 1, __ATOMIC_RELAXED);
@@ -1099,6 +1184,16 @@ cmap_open(const struct engine_config *cfg, void **handle)
 			if ((ret = pool_recovery_finish(p)) != 0)
 				goto fail;
 		} else {
+			/* Clean: trust the root; no scan (O(1) open). Damage
+			 * below the directory word is caught where it is read
+			 * (cmap_seg_bad, cmap_rec_fits). */
+			uint64_t dw = root->dir_word;
+			unsigned g = cmap_gdepth(dw);
+			if (root->intent_valid || g > CMAP_MAX_DEPTH ||
+			    !cmap_off_ok(c, dw >> 8, 8ull << g)) {
+				ret = cmap_corrupt(c, "bad directory word", dw);
+				goto fail;
+			}
 			c->count_base = (int64_t)root->count;
 		}
 	} else if (root->magic == 0) {
