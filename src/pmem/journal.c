@@ -56,6 +56,17 @@
  *       batches past the tail never pass (J2). Every range is checked
  *       against the pool size before anything of the journal is applied: a
  *       journal with a valid batch pointing outside is refused (-EINVAL).
+ * Why a checkpoint writes the journal's bytes, not the mapping's: the
+ * mapping can hold bytes no durable batch holds yet -- a range flushed but
+ * not sealed (thread A between its record's flush and its barrier), or
+ * sealed in a batch appended after the last sync. Writing such a page home
+ * and crashing before the journal reaches that batch would make durable a
+ * store whose predecessors (by barrier order) are not: e.g. a slot publish
+ * without its record. Writing exactly the bytes of durable batches, in
+ * batch order, gives the file the state "every durable batch applied",
+ * which is the state replay would give anyway (J1, J5). Pages written home
+ * stay private copies in the mapping (no MADV_DONTNEED: another thread may
+ * be storing to them at that moment).
  * The pool's first 4 KiB (the pool header) is assumed not to change after
  * creation; if a batch does change it, the reset after the checkpoint
  * re-binds the journal to the new content (a crash between that page's home
@@ -87,6 +98,9 @@
 #define JRNL_DEFAULT_LIMIT (32ull << 20) /* checkpoint past 32 MiB */
 #define JRNL_EXTEND (1ull << 20)	   /* grow the file 1 MiB at a time */
 #define JRNL_HOME_MAX_PAGES 8192u	   /* checkpoint page cache (32 MiB) */
+#define JRNL_PIECE_MAX (1ull << 20)	   /* longest range in a batch */
+#define JRNL_BATCH_MAX (4ull << 20)	   /* batch size, unless one range */
+#define JRNL_BUF_MAX (16ull << 20)	   /* unwritten bytes before a drain */
 
 struct jbuf {
 	unsigned char *data;
@@ -146,7 +160,7 @@ static int tls_key_ok;
 
 /* live journals, to drop a thread's lists of closed ones */
 static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
-static uint64_t live_ids[64];
+static uint64_t live_ids[1024];
 static size_t live_n;
 static uint64_t next_id = 1;
 
@@ -223,6 +237,13 @@ pend_get(const struct pmem_journal *j)
 static int
 pend_add(struct jpend *p, uint64_t off, uint64_t len)
 {
+	while (len > JRNL_PIECE_MAX) { /* pieces of a huge flush */
+		int r = pend_add(p, off, JRNL_PIECE_MAX);
+		if (r != 0)
+			return r;
+		off += JRNL_PIECE_MAX;
+		len -= JRNL_PIECE_MAX;
+	}
 	uint64_t end = off + len;
 	size_t scan = p->n < 8 ? p->n : 8;
 	for (size_t k = 0; k < scan; k++) {
@@ -230,6 +251,8 @@ pend_add(struct jpend *p, uint64_t off, uint64_t len)
 		if (off <= r->off + r->len && end >= r->off) {
 			uint64_t lo = off < r->off ? off : r->off;
 			uint64_t hi = end > r->off + r->len ? end : r->off + r->len;
+			if (hi - lo > JRNL_PIECE_MAX)
+				continue;
 			r->off = lo;
 			r->len = hi - lo;
 			return 0;
@@ -489,10 +512,11 @@ static long
 journal_scan(const unsigned char *buf, uint64_t len, uint64_t gen, uint64_t pool_size,
 	     struct homeset *home, unsigned char *map_addr, uint64_t *valid_len, int *apply_err)
 {
+	long valid_nb = -1; /* pass 1 applies exactly the batches pass 0 found valid */
 	for (int pass = 0; pass < 2; pass++) {
 		uint64_t pos = 0, seq = 1;
 		long nb = 0;
-		while (len - pos >= sizeof(struct journal_batch)) {
+		while (len - pos >= sizeof(struct journal_batch) && nb != valid_nb) {
 			struct journal_batch b;
 			memcpy(&b, buf + pos, sizeof(b));
 			if (b.magic != JRNL_BATCH_MAGIC || b.generation != gen || b.seq != seq ||
@@ -547,6 +571,7 @@ journal_scan(const unsigned char *buf, uint64_t len, uint64_t gen, uint64_t pool
 			*valid_len = pos;
 		if (pass == 0 && home == NULL && map_addr == NULL)
 			return nb;
+		valid_nb = nb;
 		if (pass == 1)
 			return nb;
 	}
@@ -737,7 +762,7 @@ now_ns(void)
 /*
  * journal_gather_locked -- before a leader takes the buffer: if more
  * threads usually fence together than are waiting now, wait a little (half
- * a sync, at most 200 us) for them to append, so one fdatasync serves all
+ * a sync, at most 100 us) for them to append, so one fdatasync serves all
  * (a sync's duration is the time they would otherwise wait for the next
  * one). Each wait that ends without them lowers the estimate, so a thread
  * that stopped writing costs one short wait, not one per fence.
@@ -750,8 +775,8 @@ journal_gather_locked(struct pmem_journal *j)
 	uint64_t d = j->sync_ns / 2;
 	if (d < 2000)
 		d = 2000;
-	if (d > 200000)
-		d = 200000;
+	if (d > 100000)
+		d = 100000;
 	uint64_t dl = now_ns() + d;
 	struct timespec ts = {(time_t)(dl / 1000000000u), (long)(dl % 1000000000u)};
 	j->leader_waiting = 1;
@@ -823,18 +848,12 @@ pmem_journal_flush(const struct pmem_map *m, const void *addr, size_t len)
 	}
 }
 
-/* journal_seal -- the barrier: append the thread's pending ranges as one
- * batch (J3); returns the thread's last sequence number (0: none yet) */
+/* journal_append_locked -- j->lock held: append ranges r[0..n) as one batch,
+ * copying their current bytes from the mapping (J3); the batch's number in
+ * j->appended order, or 0 (out of memory: latched) */
 static uint64_t
-journal_seal(struct pmem_journal *j, struct jpend *p)
+journal_append_locked(struct pmem_journal *j, const struct prange *r, size_t n, uint64_t blen)
 {
-	if (p->n == 0)
-		return p->last_seq;
-	uint64_t blen = sizeof(struct journal_batch);
-	for (size_t i = 0; i < p->n; i++)
-		blen += sizeof(struct journal_range) + PAD8(p->r[i].len);
-
-	pthread_mutex_lock(&j->lock);
 	struct jbuf *b = &j->buf[j->active];
 	if (b->cap - b->len < blen) {
 		size_t nc = b->cap ? b->cap : 65536;
@@ -843,9 +862,7 @@ journal_seal(struct pmem_journal *j, struct jpend *p)
 		unsigned char *nd = realloc(b->data, nc);
 		if (nd == NULL) {
 			journal_fail(j, "growing the buffer", ENOMEM);
-			pthread_mutex_unlock(&j->lock);
-			p->n = 0;
-			return p->last_seq;
+			return 0;
 		}
 		b->data = nd;
 		b->cap = nc;
@@ -857,11 +874,11 @@ journal_seal(struct pmem_journal *j, struct jpend *p)
 	h.generation = j->generation;
 	h.seq = ++j->gen_seq;
 	h.len = blen;
-	h.nranges = (uint32_t)p->n;
+	h.nranges = (uint32_t)n;
 	unsigned char *q = dst + sizeof(h);
 	const unsigned char *base = j->addr;
-	for (size_t i = 0; i < p->n; i++) {
-		struct journal_range jr = {p->r[i].off, p->r[i].len};
+	for (size_t i = 0; i < n; i++) {
+		struct journal_range jr = {r[i].off, r[i].len};
 		memcpy(q, &jr, sizeof(jr));
 		q += sizeof(jr);
 		/* invariant (J3): content at seal time, under the lock */
@@ -873,11 +890,65 @@ journal_seal(struct pmem_journal *j, struct jpend *p)
 	h.hash = hash64(dst + sizeof(h), blen - sizeof(h), hh);
 	memcpy(dst, &h, sizeof(h));
 	b->len += blen;
-	uint64_t mine = ++j->appended;
-	pthread_mutex_unlock(&j->lock);
-	p->last_seq = mine;
+	return ++j->appended;
+}
+
+/* journal_wait_locked -- j->lock held: wait until batch `mine` is durable,
+ * leading a group commit when no sync is in progress (P3) */
+static void
+journal_wait_locked(struct pmem_journal *j, uint64_t mine)
+{
+	if (j->durable >= mine || j->failed)
+		return;
+	if (++j->in_fence > j->recent)
+		j->recent = j->in_fence;
+	if (j->leader_waiting)
+		pthread_cond_signal(&j->arrive);
+	while (j->durable < mine && !j->failed) {
+		if (!j->syncing)
+			journal_lead_locked(j);
+		else
+			pthread_cond_wait(&j->cond, &j->lock);
+	}
+	j->in_fence--;
+}
+
+/*
+ * journal_seal -- the barrier: append the thread's pending ranges as a
+ * batch (J3); returns the number of the thread's last batch (0: none yet).
+ * Ranges are at most JRNL_PIECE_MAX long (pend_add) and a batch holds at
+ * most about JRNL_BATCH_MAX bytes, so a huge flush becomes several
+ * consecutive batches (a crash between them leaves part of that flush
+ * durable and nothing after it: allowed, only 8-byte stores are atomic). If
+ * the unwritten buffer passes JRNL_BUF_MAX the thread waits for it to be
+ * written (a barrier may always be made stronger), bounding memory.
+ */
+static uint64_t
+journal_seal(struct pmem_journal *j, struct jpend *p)
+{
+	size_t i = 0;
+	while (i < p->n) {
+		uint64_t blen = sizeof(struct journal_batch);
+		size_t k = i;
+		while (k < p->n) {
+			uint64_t add = sizeof(struct journal_range) + PAD8(p->r[k].len);
+			if (k > i && blen + add > JRNL_BATCH_MAX)
+				break;
+			blen += add;
+			k++;
+		}
+		pthread_mutex_lock(&j->lock);
+		uint64_t mine = journal_append_locked(j, p->r + i, k - i, blen);
+		if (mine != 0) {
+			p->last_seq = mine;
+			if (j->buf[j->active].len > JRNL_BUF_MAX)
+				journal_wait_locked(j, mine);
+		}
+		pthread_mutex_unlock(&j->lock);
+		i = k;
+	}
 	p->n = 0;
-	return mine;
+	return p->last_seq;
 }
 
 void
@@ -898,22 +969,8 @@ pmem_journal_fence(const struct pmem_map *m)
 		return;
 	uint64_t mine = journal_seal(j, p);
 	pthread_mutex_lock(&j->lock);
-	if (j->durable >= mine || j->failed) {
-		pthread_mutex_unlock(&j->lock);
-		return;
-	}
-	if (++j->in_fence > j->recent)
-		j->recent = j->in_fence;
-	if (j->leader_waiting)
-		pthread_cond_signal(&j->arrive);
 	/* invariant (P3): wait for a sync covering this thread's last batch */
-	while (j->durable < mine && !j->failed) {
-		if (!j->syncing)
-			journal_lead_locked(j);
-		else
-			pthread_cond_wait(&j->cond, &j->lock);
-	}
-	j->in_fence--;
+	journal_wait_locked(j, mine);
 	pthread_mutex_unlock(&j->lock);
 }
 

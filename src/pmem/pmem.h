@@ -134,8 +134,16 @@ void pmem_barrier(const struct pmem_map *m);
  * pmem_journal_enable(m, path), flushed ranges are appended as checksummed
  * batches to the journal file "<path>.journal" (pwrite + fdatasync, one
  * fdatasync shared by all threads waiting at that moment: group commit);
- * the pool file itself is written at checkpoints (journal half full, and at
- * pmem_unmap_file, which checkpoints and removes the journal).
+ * the pool file itself is written at checkpoints (journal file past 32 MiB,
+ * and at pmem_unmap_file, which checkpoints and removes the journal), with
+ * the bytes recorded in durable batches, never the live mapping. A barrier
+ * copies the current bytes of the thread's flushed ranges into the journal
+ * buffer (no I/O). pmem_journal_enable returns 0, -EBUSY (journal locked),
+ * -EINVAL (a journal whose valid batches point outside the file: refused,
+ * nothing applied, the file left for inspection) or another -errno, with a
+ * message. In MSYNC mode without a journal, stores never flushed are lost at
+ * unmap (the mapping is private); with one, the unmapping thread's flushed
+ * ranges are sealed and checkpointed.
  * pmem_journal_enable first replays a journal left by a crash, if that
  * journal belongs to this file (it records a hash of the file's first
  * 4 KiB), and takes an exclusive lock on it (-EBUSY if held).

@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define POOL_SIZE (1u << 20)
+#define POOL_SIZE (8u << 20)
 #define HDR_BYTES 4096u
 
 static char pool_path[512], jpath[600];
@@ -423,7 +423,9 @@ test_crash_random(void)
 	unsigned seed = (unsigned)time(NULL) ^ (unsigned)getpid();
 	fprintf(stderr, "   seed %u\n", seed);
 	srand(seed);
-	const int rounds = 40;
+	/* JOURNAL_TEST_ROUNDS=N for a longer run by hand */
+	const char *er = getenv("JOURNAL_TEST_ROUNDS");
+	const int rounds = er != NULL && atoi(er) > 0 ? atoi(er) : 40;
 	uint64_t total = 0;
 	for (int round = 0; round < rounds; round++) {
 		int p[2];
@@ -538,6 +540,42 @@ test_truncated_prefixes(void)
 	}
 	T_EQU(last_c, 200);
 	free(jcopy);
+	cleanup();
+}
+
+/* a flush larger than a batch: split into consecutive batches, replayed */
+static void
+test_huge_flush(void)
+{
+	pool_create(15);
+	const size_t off = 1u << 20, len = (6u << 20) + 13;
+	pid_t pid = fork();
+	T_ASSERT(pid >= 0);
+	if (pid == 0) {
+		struct pmem_map m;
+		pool_open(&m);
+		unsigned char *p = (unsigned char *)m.addr + off;
+		for (size_t i = 0; i < len; i++)
+			p[i] = (unsigned char)(i % 251 + 1);
+		pmem_flush_range(&m, p, len);
+		pmem_fence(&m);
+		_exit(0);
+	}
+	int st;
+	T_EQ(waitpid(pid, &st, 0), pid);
+	T_ASSERT(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	struct stat sj;
+	T_EQ(stat(jpath, &sj), 0);
+	T_ASSERT((size_t)sj.st_size > len);
+	struct pmem_map m;
+	pool_open(&m);
+	unsigned char *p = (unsigned char *)m.addr + off;
+	for (size_t i = 0; i < len; i++)
+		if (p[i] != (unsigned char)(i % 251 + 1))
+			T_FAIL("byte %zu", i);
+	T_EQ(p[-1], 0);
+	T_EQ(p[len], 0);
+	pmem_unmap_file(&m);
 	cleanup();
 }
 
@@ -667,6 +705,7 @@ main(void)
 	T_RUN(test_out_of_range_refused);
 	T_RUN(test_sim_hooks);
 	T_RUN(test_checkpoints);
+	T_RUN(test_huge_flush);
 	T_RUN(test_group_commit);
 	T_RUN(test_truncated_prefixes);
 	T_RUN(test_crash_random);

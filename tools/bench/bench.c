@@ -35,7 +35,9 @@
  * formatting and loop overhead, ~10 ns, plus the call); histograms are merged
  * per workload (--no-latency: no clock reads, no percentiles). ops/s = total
  * ops / wall time of the workload (first thread start to last thread end);
- * ns/op = mean time a thread spent per op.
+ * ns/op = mean time a thread spent per op; "cpu X ns/op" = the same in thread
+ * CPU time (CLOCK_THREAD_CPUTIME_ID): when it is well below ns/op the threads
+ * were descheduled (or slept on a lock).
  *
  * --baseline runs the same workloads on the DRAM hash table of bench_dram.c
  * first, then on the engine, and prints "x of dram" = engine ops/s / dram
@@ -134,6 +136,7 @@ struct result {
 	uint64_t found;
 	double ops_s;
 	double ns_op;
+	double cpu_ns_op;      /* thread CPU time per op (CLOCK_THREAD_CPUTIME_ID) */
 	double p50, p99, p999; /* ns */
 	double writer_ops_s;   /* readwhilewriting */
 	double open_ms_min, open_ms_med;
@@ -185,6 +188,14 @@ now_ns(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t
+thread_cpu_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
@@ -421,6 +432,7 @@ struct worker {
 	/* results */
 	uint64_t ops, found;
 	uint64_t t_start, t_end;
+	uint64_t cpu_start, cpu_end;
 	int err; /* status of the first failure, 0 if none */
 	char errmsg[256];
 	struct bench_hist hist;
@@ -455,6 +467,7 @@ worker_main(void *arg)
 	const size_t ks = opt.key_size, vs = opt.value_size;
 
 	pthread_barrier_wait(w->barrier);
+	w->cpu_start = thread_cpu_ns();
 	uint64_t t0 = now_ns();
 	w->t_start = t0;
 	if (w->err)
@@ -529,6 +542,7 @@ worker_main(void *arg)
 	}
 out:
 	w->t_end = now_ns();
+	w->cpu_end = thread_cpu_ns();
 	if (w->readers_left && !w->writer &&
 	    atomic_fetch_sub(w->readers_left, 1) == 1)
 		atomic_store(w->stop, true);
@@ -568,9 +582,9 @@ print_result(const struct result *res)
 		       strcmp(res->name, "open") == 0 ? opt.open_reps : 1);
 	} else {
 		printf("%-9s %-17s: %10.0f ops/s %9.1f ns/op  p50 %8.0f  p99 %8.0f  p99.9 %8.0f ns"
-		       "  (%" PRIu64 " ops, %" PRIu64 " found)",
+		       "  (%" PRIu64 " ops, %" PRIu64 " found, cpu %.1f ns/op)",
 		       res->store, res->name, res->ops_s, res->ns_op, res->p50, res->p99,
-		       res->p999, res->ops, res->found);
+		       res->p999, res->ops, res->found, res->cpu_ns_op);
 		if (res->kind == WL_READWHILEWRITING)
 			printf("  writer %.0f puts/s", res->writer_ops_s);
 		printf("\n");
@@ -630,7 +644,7 @@ run_threads(struct store *st, enum wl_kind kind, uint64_t wl_seed, struct result
 	if (!all)
 		die("%s", "out of memory");
 	bench_hist_init(all);
-	uint64_t tmin = UINT64_MAX, tmax = 0, busy = 0;
+	uint64_t tmin = UINT64_MAX, tmax = 0, busy = 0, cpu = 0;
 	int err = 0;
 	for (unsigned t = 0; t < nw; t++) {
 		struct worker *w = &ws[t];
@@ -649,6 +663,7 @@ run_threads(struct store *st, enum wl_kind kind, uint64_t wl_seed, struct result
 		res->ops += w->ops;
 		res->found += w->found;
 		busy += w->t_end - w->t_start;
+		cpu += w->cpu_end - w->cpu_start;
 		if (w->t_start < tmin)
 			tmin = w->t_start;
 		if (w->t_end > tmax)
@@ -658,6 +673,7 @@ run_threads(struct store *st, enum wl_kind kind, uint64_t wl_seed, struct result
 	double wall = (double)(tmax - tmin);
 	res->ops_s = wall > 0 ? (double)res->ops * 1e9 / wall : 0;
 	res->ns_op = res->ops ? (double)busy / (double)res->ops : 0;
+	res->cpu_ns_op = res->ops ? (double)cpu / (double)res->ops : 0;
 	res->p50 = bench_hist_pct(all, 50);
 	res->p99 = bench_hist_pct(all, 99);
 	res->p999 = bench_hist_pct(all, 99.9);

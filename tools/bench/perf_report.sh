@@ -1,7 +1,8 @@
 #!/bin/sh
 # perf_report.sh BENCH [REPS] [DISKDIR] -- the measurements behind
 # docs/PERFORMANCE.md, each repeated REPS times (default 3), medians printed
-# as markdown tables. Takes ~1 minute with REPS=3. Raw outputs are kept in
+# as markdown tables. Takes ~1 minute with REPS=3 on an idle machine (it
+# waits for idle CPU before each measurement, see wait_idle). Raw outputs are kept in
 # $OUT (default: a fresh directory under ${TMPDIR:-/tmp}).
 #   1. cmap vs the dram baseline, /dev/shm, process mode, 500,000 keys of
 #      16 B with 100 B values, 1 and 2 threads
@@ -43,7 +44,10 @@ LMDB=
 if "$BENCH" --lmdb --help >/dev/null 2>&1; then LMDB=--lmdb; fi
 
 echo "raw outputs in $OUT; load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-for r in $(seq 1 "$REPS"); do
+# REPORT_ONLY=1: no measurement, just the tables from the raw outputs in $OUT
+NREP=$REPS
+[ -n "${REPORT_ONLY:-}" ] && NREP=0
+for r in $(seq 1 "$NREP"); do
 	for T in 1 2; do
 		wait_idle "rep $r, $T thread(s)"
 		"$BENCH" --baseline $LMDB --num=500000 --threads=$T --durability=process \
@@ -60,38 +64,55 @@ for r in $(seq 1 "$REPS"); do
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-# median of the numbers on stdin
+# median / largest of the numbers on stdin
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR) print v[int((NR + 1) / 2)] }'; }
-# col FILES STORE WORKLOAD N -- field N of the summary row (1 = store)
+largest() { sort -g | tail -1; }
+# cpu FILES STORE WORKLOAD -- median thread-CPU ns/op (the "cpu X ns/op" note)
+cpu() {
+	for f in $1; do
+		awk -v s="$2" -v w="$3" '$1 == s && $2 == w {
+			for (i = 1; i < NF; i++) if ($i == "cpu") print $(i + 1) }' "$f"
+	done | median
+}
+# col FILES STORE WORKLOAD N [median|largest] -- field N of the summary row
+# (1 = store) over FILES
 col() {
 	files=$1; store=$2; wl=$3; n=$4
 	for f in $files; do
 		awk -F'|' -v s=" $store " -v w=" $wl " -v n=$((n + 1)) \
 			'$2 == s && $3 == w { gsub(/[ x]/, "", $n); print $n }' "$f"
-	done | median
+	done | ${5:-median}
 }
 
 echo
 echo "### cmap vs dram, /dev/shm, process mode, 500,000 keys, 16 B keys, 100 B values (median of $REPS)"
 echo
-echo "| workload | threads | cmap ops/s | cmap ns/op | cmap p99 ns | dram ops/s | x of dram | lmdb ops/s | x of lmdb |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| workload | threads | cmap ops/s | cmap ns/op | cmap cpu ns/op | cmap p99 ns | dram ops/s | dram cpu ns/op | x of dram | lmdb ops/s | x of lmdb |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for wl in fillrandom overwrite readrandom readmissing deleterandom; do
 	for T in 1 2; do
 		files=$(ls "$OUT"/kv.t$T.r*)
 		echo "| $wl | $T | $(col "$files" cmap $wl 3) | $(col "$files" cmap $wl 4)" \
-			"| $(col "$files" cmap $wl 6) | $(col "$files" dram $wl 3)" \
+			"| $(cpu "$files" cmap $wl) | $(col "$files" cmap $wl 6)" \
+			"| $(col "$files" dram $wl 3) | $(cpu "$files" dram $wl)" \
 			"| $(col "$files" cmap $wl 8) | $(col "$files" lmdb $wl 3)" \
 			"| $(col "$files" cmap $wl 9) |"
 	done
 done
 echo
-echo "### 2 threads / 1 thread (cmap ops/s, medians)"
+echo "### 2 threads / 1 thread (ops/s: median 2T / median 1T; in brackets best 2T / best 1T)"
 echo
 for wl in fillrandom overwrite readrandom readmissing deleterandom; do
-	one=$(col "$(ls "$OUT"/kv.t1.r*)" cmap $wl 3)
-	two=$(col "$(ls "$OUT"/kv.t2.r*)" cmap $wl 3)
-	echo "- $wl: $(awk -v a="$one" -v b="$two" 'BEGIN { printf "%.2fx", b / a }')"
+	line="- $wl:"
+	for st in cmap dram; do
+		one=$(col "$(ls "$OUT"/kv.t1.r*)" $st $wl 3)
+		two=$(col "$(ls "$OUT"/kv.t2.r*)" $st $wl 3)
+		b1=$(col "$(ls "$OUT"/kv.t1.r*)" $st $wl 3 largest)
+		b2=$(col "$(ls "$OUT"/kv.t2.r*)" $st $wl 3 largest)
+		line="$line $st $(awk -v a="$one" -v b="$two" -v c="$b1" -v d="$b2" \
+			'BEGIN { printf "%.2fx (%.2fx)", b / a, d / c }')"
+	done
+	echo "$line"
 done
 echo
 echo "### space (after fillrandom of 500,000 records, 1 thread; median)"

@@ -10,7 +10,12 @@
  * persisted, then published by one 8-byte slot store (two ordered persist
  * points per put). A full window splits its segment out of place; the
  * directory is switched by one 8-byte root store (doubling) or by a
- * split intent kept in the root (recovery finishes it).
+ * split intent kept in the root (recovery finishes it). The intent is used
+ * instead of a pool_tx because lock-free readers load directory entries
+ * concurrently: the entries must be written with atomic stores by this
+ * file (a redo log applies plain stores), at the same cost (3 persist
+ * points beyond the new segments').
+ * Reclamation: DRAM epochs (cmap_epoch_*); readers never lock.
  * Byte layout: docs/FORMAT.md, section "cmap engine".
  *
  * Invariants (cited as "cmap (Mn)"):
@@ -184,7 +189,7 @@ cmap_rec(const struct cmap *c, uint64_t off)
 static inline bool
 cmap_rec_fits(const struct cmap *c, uint64_t off, uint64_t klen, uint64_t vlen)
 {
-	return off <= c->psize - CMAP_REC_HDR &&
+	return (off & 15) == 0 && off <= c->psize - CMAP_REC_HDR &&
 	       klen + vlen <= c->psize - CMAP_REC_HDR - off;
 }
 
@@ -281,6 +286,8 @@ cmap_thread(struct cmap *c)
 	if (likely(cmap_tls.gen == c->gen))
 		return cmap_tls.slot;
 	struct cmap_tslot *s = pthread_getspecific(c->tkey);
+	if (s && (s < c->slots || s >= c->slots + CMAP_MAX_THREADS))
+		s = NULL; /* a value left under a recycled key by a closed handle */
 	if (!s) {
 		for (unsigned i = 0; i < CMAP_MAX_THREADS; i++) {
 			uint32_t zero = 0;
@@ -1273,8 +1280,10 @@ cmap_check(void *handle, struct cmap_check_stats *st)
 			return cmap_corrupt(c, "bad directory entry", i);
 		struct cmap_seg *sg = cmap_seg(c, seg);
 		unsigned l = sg->depth;
+		if (l > g)
+			return cmap_corrupt(c, "segment depth exceeds the global depth", seg);
 		uint64_t span = 1ull << (g - l);
-		if (l > g || (i & (span - 1)) || sg->prefix != i >> (g - l))
+		if ((i & (span - 1)) || sg->prefix != i >> (g - l))
 			return cmap_corrupt(c, "segment depth/prefix does not match the directory", seg);
 		for (uint64_t x = i; x < i + span; x++)
 			if (dir[x] != seg)

@@ -7,6 +7,7 @@
 #define CMAP_TEST_UTIL_H
 
 #include <errno.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -71,13 +72,30 @@ ct_open(const char *path, uint64_t size, uint64_t seg_buckets)
 	return h;
 }
 
-/* ct_path -- unique pool path in /dev/shm (or $TMPDIR). */
+static char ct_abort_path[300];
+static pid_t ct_abort_pid;
+
+/* a failing assertion aborts: remove the test's pool file on the way out */
+static inline void
+ct_on_abort(int sig)
+{
+	if (ct_abort_path[0] && getpid() == ct_abort_pid)
+		unlink(ct_abort_path);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* ct_path -- unique pool path in /dev/shm (or /tmp); removed if the test
+ * aborts. */
 static inline void
 ct_path(char *buf, size_t len, const char *tag)
 {
 	const char *dir = access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp";
 	snprintf(buf, len, "%s/cmap-%s-%d.pool", dir, tag, (int)getpid());
 	unlink(buf);
+	snprintf(ct_abort_path, sizeof(ct_abort_path), "%s", buf);
+	ct_abort_pid = getpid();
+	signal(SIGABRT, ct_on_abort);
 }
 
 /* ct_check -- cmap_check + no leak: allocated bytes == reachable bytes. */

@@ -381,6 +381,38 @@ test_bad_root_refused(void)
 	unlink(path);
 }
 
+/* two handles used alternately by one thread (and reopened): each op finds
+ * the thread's slot of the right handle */
+static void
+test_two_handles_one_thread(void)
+{
+	char path2[300];
+	snprintf(path2, sizeof(path2), "%s.2", path);
+	unlink(path2);
+	for (int round = 0; round < 3; round++) {
+		void *a = ct_open(path, 8 << 20, 4);
+		void *b = ct_open(path2, 8 << 20, 4);
+		for (int i = 0; i < 300; i++) {
+			char k[16];
+			snprintf(k, sizeof(k), "k%d-%d", round, i);
+			put_ok(a, k, strlen(k), "A", 1);
+			put_ok(b, k, strlen(k), "B", 1);
+			expect_val(a, k, strlen(k), "A", 1);
+			expect_val(b, k, strlen(k), "B", 1);
+			if (i % 3 == 0) {
+				T_EQ(E->remove(a, k, strlen(k)), 0);
+				T_EQ(E->exists(b, k, strlen(k)), 0);
+			}
+		}
+		ct_check(a, 200 * (round + 1));
+		ct_check(b, 300 * (round + 1));
+		E->close(b);
+		E->close(a);
+	}
+	unlink(path2);
+	unlink(path);
+}
+
 int
 main(void)
 {
@@ -388,6 +420,7 @@ main(void)
 	T_RUN(test_bad_root_refused);
 	T_RUN(test_put_get_overwrite_remove);
 	T_RUN(test_get_all_and_stop);
+	T_RUN(test_two_handles_one_thread);
 	T_RUN(test_open_semantics);
 	T_RUN(test_full_pool);
 	T_RUN(test_big_values);
