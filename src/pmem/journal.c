@@ -1086,6 +1086,23 @@ journal_recover(struct pmem_journal *j, const char *jpath, uint64_t jsize)
 	return r;
 }
 
+/* journal_limit_env -- checkpoint threshold: PMEM_JOURNAL_LIMIT_MB=N
+ * (1..4096) in the environment, else JRNL_DEFAULT_LIMIT. A larger journal
+ * means fewer checkpoints (each page written home once per checkpoint) but
+ * a longer pause at each (appends wait while the checkpoint runs). */
+static uint64_t
+journal_limit_env(void)
+{
+	const char *e = getenv("PMEM_JOURNAL_LIMIT_MB");
+	if (e != NULL) {
+		char *end;
+		unsigned long v = strtoul(e, &end, 10);
+		if (*e != '\0' && *end == '\0' && v >= 1 && v <= 4096)
+			return (uint64_t)v << 20;
+	}
+	return JRNL_DEFAULT_LIMIT;
+}
+
 int
 pmem_journal_enable(struct pmem_map *m, const char *path)
 {
@@ -1112,7 +1129,7 @@ pmem_journal_enable(struct pmem_map *m, const char *path)
 	j->addr = m->addr;
 	j->size = m->size;
 	j->pool_fd = m->fd;
-	j->limit = JRNL_DEFAULT_LIMIT;
+	j->limit = journal_limit_env();
 	j->recent = 1;
 	pthread_mutex_init(&j->lock, NULL);
 	pthread_cond_init(&j->cond, NULL);
@@ -1246,7 +1263,7 @@ pmem_journal_test_set_limit(struct pmem_map *m, size_t bytes)
 	if (m->journal == NULL)
 		return;
 	pthread_mutex_lock(&m->journal->lock);
-	m->journal->limit = bytes ? bytes : JRNL_DEFAULT_LIMIT;
+	m->journal->limit = bytes ? bytes : journal_limit_env();
 	pthread_mutex_unlock(&m->journal->lock);
 }
 

@@ -26,6 +26,8 @@
  *  PMEM_NO_CLWB=1        do not use clwb (falls to clflushopt/clflush)
  *  PMEM_NO_CLFLUSHOPT=1  do not use clflushopt
  *  PMEM_NO_MOVNT=1       never use non-temporal stores
+ *  PMEM_JOURNAL_LIMIT_MB=N  msync journal checkpoint threshold (default 32;
+ *                        read at each pmem_journal_enable, journal.c)
  *
  * Non-x86 builds compile, but "flush" is only a compiler+CPU fence there:
  * PROCESS mode is correct (caches are coherent within the machine), PMEM mode

@@ -1,7 +1,9 @@
 /*
- * heap.c -- the persistent allocator: 256 KiB chunks described by a chunk
- * table; runs (one size class per chunk, a bitmap then the objects) for
- * sizes up to 64 KiB; whole chunks for larger blocks.
+ * heap.c -- the persistent allocator: chunks (a power of two, 16 KiB to
+ * 1 MiB, chosen per pool at creation: pool_chunk_size_for) described by a
+ * chunk table; runs (one size class per chunk, a bitmap then the objects)
+ * for the classes of which a run holds at least POOL_RUN_MIN_OBJS objects
+ * (up to 64 KiB); whole chunks for larger blocks.
  *
  * Invariants (cited as "heap (Hn)"; pool.h L4/L5 are the contract):
  *  (H1) A chunk's descriptor in the table is durable before any block in the
@@ -21,6 +23,12 @@
  *       arena's only non-full run of its class (kept to avoid re-persisting
  *       a descriptor for every alloc/free pair); kept empty runs are
  *       reclaimed before an allocation reports -ENOMEM.
+ *  (H5) With few free chunks (1/16) and no free object of its class left, a
+ *       small object comes from a run of a class at most twice as large; with
+ *       no free chunk, from a run of any larger class (its usable size is that
+ *       class's size): partly used runs of other classes are what a full
+ *       small pool still has. Blocks are always found through their run's
+ *       descriptor, so nothing else depends on the requested size.
  */
 #include "pool/pool_internal.h"
 
@@ -29,34 +37,73 @@
 #include <string.h>
 #include <unistd.h>
 
-struct pool_class pool_classes[POOL_NCLASSES];
+/* one class table per chunk size; the run bitmap is sized per chunk size */
+static struct pool_class class_tables[POOL_CHUNK_NSHIFTS][POOL_NCLASSES];
+static unsigned class_nrun[POOL_CHUNK_NSHIFTS];
 static pthread_once_t classes_once = PTHREAD_ONCE_INIT;
 
 static void
 classes_init_once(void)
 {
-	for (unsigned i = 0; i < POOL_NCLASSES; i++) {
-		uint32_t size;
-		if (i < 64) {
-			size = 16 * (i + 1);
-		} else {
-			unsigned j = i - 64, pw = 10 + j / 8, k = j % 8;
-			size = (1u << pw) + (k + 1) * ((1u << pw) / 8);
+	for (unsigned t = 0; t < POOL_CHUNK_NSHIFTS; t++) {
+		uint64_t chunk = 1ull << (POOL_CHUNK_MIN_SHIFT + t);
+		struct pool_class *tab = class_tables[t];
+		unsigned nrun = 0;
+		for (unsigned i = 0; i < POOL_NCLASSES; i++) {
+			uint32_t size;
+			if (i < 64) {
+				size = 16 * (i + 1);
+			} else {
+				unsigned j = i - 64, pw = 10 + j / 8, k = j % 8;
+				size = (1u << pw) + (k + 1) * ((1u << pw) / 8);
+			}
+			uint32_t nobj = (uint32_t)(chunk / size);
+			while (ALIGN_UP((nobj + 7) / 8, 64) + (uint64_t)nobj * size > chunk)
+				nobj--;
+			tab[i].size = size;
+			tab[i].nobj = nobj;
+			tab[i].bm_bytes = (uint32_t)ALIGN_UP((nobj + 7) / 8, 64);
+			tab[i].bm_words = (nobj + 63) / 64;
+			/* sizes grow with i, so the run classes are a prefix */
+			if (nobj >= POOL_RUN_MIN_OBJS && nrun == i)
+				nrun = i + 1;
 		}
-		uint32_t nobj = POOL_CHUNK_SIZE / size;
-		while (ALIGN_UP((nobj + 7) / 8, 64) + (uint64_t)nobj * size > POOL_CHUNK_SIZE)
-			nobj--;
-		pool_classes[i].size = size;
-		pool_classes[i].nobj = nobj;
-		pool_classes[i].bm_bytes = (uint32_t)ALIGN_UP((nobj + 7) / 8, 64);
-		pool_classes[i].bm_words = (nobj + 63) / 64;
+		class_nrun[t] = nrun;
 	}
 }
 
-void
-pool_classes_init(void)
+const struct pool_class *
+pool_classes_get(unsigned shift, unsigned *nrun)
 {
 	pthread_once(&classes_once, classes_init_once);
+	if (shift < POOL_CHUNK_MIN_SHIFT || shift > POOL_CHUNK_MAX_SHIFT)
+		abort(); /* the header was validated: a caller's bug */
+	*nrun = class_nrun[shift - POOL_CHUNK_MIN_SHIFT];
+	return class_tables[shift - POOL_CHUNK_MIN_SHIFT];
+}
+
+/*
+ * pool_chunk_size_for -- the chunk size a new pool of `pool_size` bytes
+ * gets: about 4096 chunks (pool_size / 4096 rounded down to a power of two),
+ * at least 16 KiB, at most 256 KiB (pools of 1 GiB and more). Small chunks
+ * keep small pools usable: every size class in use holds at least one run,
+ * and the partly used runs are what a full pool cannot hand out. Large
+ * pools keep 256 KiB: fewer chunks to scan on open. The test knob
+ * PMEMKV_POOL_CHUNK_SIZE (a valid chunk size) overrides the choice.
+ */
+uint64_t
+pool_chunk_size_for(uint64_t pool_size)
+{
+	const char *env = getenv("PMEMKV_POOL_CHUNK_SIZE");
+	if (env != NULL) {
+		unsigned long long v = strtoull(env, NULL, 0);
+		if (v >= POOL_CHUNK_MIN && v <= POOL_CHUNK_MAX && (v & (v - 1)) == 0)
+			return v;
+	}
+	uint64_t c = POOL_CHUNK_MIN;
+	while (c < (256u << 10) && c * 2 <= pool_size / 4096)
+		c *= 2;
+	return c;
 }
 
 int
@@ -73,7 +120,7 @@ pool_class_of(size_t size)
 }
 
 /* an empty run counts as a whole free chunk in pool_stats().free_bytes */
-#define EMPTY_ADJ(k) ((uint64_t)POOL_CHUNK_SIZE - (uint64_t)(k)->nobj * (k)->size)
+#define EMPTY_ADJ(p, k) ((p)->chunk_size - (uint64_t)(k)->nobj * (k)->size)
 
 /* ---- small helpers ------------------------------------------------------------ */
 
@@ -145,11 +192,20 @@ popcount_bitmap(const uint64_t *bm, const struct pool_class *k, int *extra)
 int
 heap_init(struct pool *p)
 {
-	pool_classes_init();
+	p->chunk_size = p->hdr->chunk_size; /* validated (L1) */
+	p->chunk_shift = (unsigned)__builtin_ctzll(p->chunk_size);
+	p->classes = pool_classes_get(p->chunk_shift, &p->nrun_classes);
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	if (cores < 1)
 		cores = 1;
 	p->narenas = (unsigned)(cores * 2 > 64 ? 64 : cores * 2);
+	/* every arena may hold a partly used run of each class: in a small
+	 * heap that space is a large share, so one arena per 64 MiB of heap */
+	uint64_t cap = (p->nchunks << p->chunk_shift) / (64ull << 20);
+	if (cap < 1)
+		cap = 1;
+	if (p->narenas > cap)
+		p->narenas = (unsigned)cap;
 	const char *env = getenv("PMEMKV_POOL_ARENAS"); /* test knob */
 	if (env != NULL && atoi(env) >= 1 && atoi(env) <= 64)
 		p->narenas = (unsigned)atoi(env);
@@ -241,9 +297,9 @@ run_setup(struct pool *p, unsigned ai, uint64_t c, unsigned cls, uint32_t nfree)
 	ci_set_type(ci, CHUNK_RUN);
 	struct pool_arena *a = &p->arenas[ai];
 	a->nruns++;
-	a->free_in_runs += (uint64_t)nfree * pool_classes[cls].size;
-	if (nfree == pool_classes[cls].nobj)
-		a->empty_adj += EMPTY_ADJ(&pool_classes[cls]);
+	a->free_in_runs += (uint64_t)nfree * p->classes[cls].size;
+	if (nfree == p->classes[cls].nobj)
+		a->empty_adj += EMPTY_ADJ(p, &p->classes[cls]);
 	if (nfree > 0)
 		list_push(p, a, (uint32_t)c);
 }
@@ -266,9 +322,9 @@ heap_load(struct pool *p)
 			c++;
 			continue;
 		}
-		if (t == CHUNK_RUN && DESC_CLASS(d) < POOL_NCLASSES && DESC_ARG(d) == 0) {
+		if (t == CHUNK_RUN && DESC_CLASS(d) < p->nrun_classes && DESC_ARG(d) == 0) {
 			unsigned cls = DESC_CLASS(d);
-			const struct pool_class *k = &pool_classes[cls];
+			const struct pool_class *k = &p->classes[cls];
 			int extra;
 			unsigned used = popcount_bitmap(run_bitmap(p, c), k, &extra);
 			if (extra)
@@ -300,7 +356,7 @@ heap_load(struct pool *p)
 				freemap_clear(p, c + i);
 			}
 			p->nfree_chunks -= n;
-			p->large_bytes += n * POOL_CHUNK_SIZE;
+			p->large_bytes += n * p->chunk_size;
 			p->large_objs++;
 			c += n;
 			continue;
@@ -332,19 +388,19 @@ pool_recovery_mark(struct pool *p, uint64_t off)
 {
 	if (!atomic_load(&p->recovering))
 		return 0;
-	uint64_t end = p->heap_off + p->nchunks * POOL_CHUNK_SIZE;
+	uint64_t end = heap_end(p);
 	if (off < p->heap_off || off >= end) {
 		err_set("pool %s: recovery: offset %llu is outside the heap", p->path,
 			(unsigned long long)off);
 		return -EINVAL;
 	}
-	uint64_t c = (off - p->heap_off) / POOL_CHUNK_SIZE;
+	uint64_t c = (off - p->heap_off) >> p->chunk_shift;
 	uint64_t d = desc_load(p, c);
 	struct chunk_info *ci = &p->ci[c];
 	int ret = 0;
 	pthread_mutex_lock(&p->chunk_lock);
-	if (DESC_TYPE(d) == CHUNK_RUN && DESC_CLASS(d) < POOL_NCLASSES) {
-		const struct pool_class *k = &pool_classes[DESC_CLASS(d)];
+	if (DESC_TYPE(d) == CHUNK_RUN && DESC_CLASS(d) < p->nrun_classes) {
+		const struct pool_class *k = &p->classes[DESC_CLASS(d)];
 		uint64_t base = chunk_off(p, c) + k->bm_bytes;
 		if (off < base || (off - base) % k->size != 0 ||
 		    (off - base) / k->size >= k->nobj) {
@@ -428,14 +484,14 @@ pool_recovery_finish(struct pool *p)
 				freemap_clear(p, c + i);
 			}
 			p->nfree_chunks -= n;
-			p->large_bytes += n * POOL_CHUNK_SIZE;
+			p->large_bytes += n * p->chunk_size;
 			p->large_objs++;
 			c += n;
 			continue;
 		}
 		if (ci->touched) {
 			ci->touched = 0;
-			const struct pool_class *k = &pool_classes[ci->cls];
+			const struct pool_class *k = &p->classes[ci->cls];
 			unsigned ai = next_arena++ % p->narenas;
 			freemap_clear(p, c);
 			p->nfree_chunks--;
@@ -540,12 +596,12 @@ heap_reclaim(struct pool *p)
 			uint32_t c = a->head[k];
 			while (c != NONE32) {
 				uint32_t nx = p->ci[c].next;
-				if (p->ci[c].nfree == pool_classes[k].nobj) {
+				if (p->ci[c].nfree == p->classes[k].nobj) {
 					list_remove(p, a, c);
 					a->nruns--;
-					a->free_in_runs -= (uint64_t)pool_classes[k].nobj *
-							   pool_classes[k].size;
-					a->empty_adj -= EMPTY_ADJ(&pool_classes[k]);
+					a->free_in_runs -= (uint64_t)p->classes[k].nobj *
+							   p->classes[k].size;
+					a->empty_adj -= EMPTY_ADJ(p, &p->classes[k]);
 					p->ci[c].next = list;
 					list = c;
 					n++;
@@ -584,7 +640,7 @@ arena_of_thread(const struct pool *p)
 static int
 large_alloc(struct pool *p, size_t size, uint64_t *off)
 {
-	uint64_t n = (size + POOL_CHUNK_SIZE - 1) / POOL_CHUNK_SIZE;
+	uint64_t n = (size + p->chunk_size - 1) / p->chunk_size;
 	uint64_t c;
 	for (int attempt = 0;; attempt++) {
 		pthread_mutex_lock(&p->chunk_lock);
@@ -604,7 +660,7 @@ large_alloc(struct pool *p, size_t size, uint64_t *off)
 	}
 	p->ci[c].n = (uint32_t)n;
 	p->nfree_chunks -= n;
-	p->large_bytes += n * POOL_CHUNK_SIZE;
+	p->large_bytes += n * p->chunk_size;
 	p->large_objs++;
 	pthread_mutex_unlock(&p->chunk_lock);
 	desc_publish(p, c, n, DESC_MAKE(CHUNK_LARGE, 0, n), 1); /* invariant (H1) */
@@ -622,9 +678,9 @@ run_move(struct pool *p, struct pool_arena *from, struct pool_arena *to, unsigne
 	 uint32_t c)
 {
 	struct chunk_info *ci = &p->ci[c];
-	const struct pool_class *k = &pool_classes[ci->cls];
+	const struct pool_class *k = &p->classes[ci->cls];
 	uint64_t fr = (uint64_t)ci->nfree * k->size;
-	uint64_t adj = ci->nfree == k->nobj ? EMPTY_ADJ(k) : 0;
+	uint64_t adj = ci->nfree == k->nobj ? EMPTY_ADJ(p, k) : 0;
 	list_remove(p, from, c);
 	from->nruns--;
 	from->free_in_runs -= fr;
@@ -641,7 +697,7 @@ static uint64_t
 run_take(struct pool *p, struct pool_arena *a, uint32_t c)
 {
 	struct chunk_info *ci = &p->ci[c];
-	const struct pool_class *k = &pool_classes[ci->cls];
+	const struct pool_class *k = &p->classes[ci->cls];
 	uint64_t *bm = run_bitmap(p, c);
 	uint32_t words = k->bm_words;
 	for (uint32_t i = 0; i < words; i++) {
@@ -658,7 +714,7 @@ run_take(struct pool *p, struct pool_arena *a, uint32_t c)
 		ci->hint = w;
 		ci->dirty = 1;
 		if (ci->nfree == k->nobj)
-			a->empty_adj -= EMPTY_ADJ(k);
+			a->empty_adj -= EMPTY_ADJ(p, k);
 		if (--ci->nfree == 0)
 			list_remove(p, a, c);
 		a->alloc_bytes += k->size;
@@ -681,11 +737,11 @@ pool_alloc(struct pool *p, size_t size, uint64_t *off)
 		return -EBUSY;
 	}
 	int cls = pool_class_of(size);
-	if (cls < 0)
+	if (cls < 0 || (unsigned)cls >= p->nrun_classes) /* too big for a run */
 		return large_alloc(p, size, off);
 	unsigned ai = arena_of_thread(p);
 	struct pool_arena *a = &p->arenas[ai];
-	const struct pool_class *k = &pool_classes[cls];
+	const struct pool_class *k = &p->classes[cls];
 	for (int attempt = 0;; attempt++) {
 		/* 1. a non-full run of our arena */
 		pthread_mutex_lock(&a->lock);
@@ -703,8 +759,21 @@ pool_alloc(struct pool *p, size_t size, uint64_t *off)
 			if (c != NONE32)
 				goto take;
 		}
-		/* 3. a free chunk becomes a new run */
+		/* 3. a free chunk becomes a new run; when few are left, first a
+		 * free object of a class at most twice as large (H5) */
 		pthread_mutex_lock(&p->chunk_lock);
+		if (p->nfree_chunks * 16 < p->nchunks) {
+			pthread_mutex_unlock(&p->chunk_lock);
+			for (unsigned j = (unsigned)cls + 1;
+			     j < p->nrun_classes && p->classes[j].size <= 2 * k->size; j++) {
+				if (a->head[j] != NONE32) {
+					*off = run_take(p, a, a->head[j]);
+					pthread_mutex_unlock(&a->lock);
+					return 0;
+				}
+			}
+			pthread_mutex_lock(&p->chunk_lock);
+		}
 		uint64_t fc = chunks_find(p, 1);
 		if (fc != UINT64_MAX) {
 			freemap_clear(p, fc);
@@ -730,12 +799,24 @@ pool_alloc(struct pool *p, size_t size, uint64_t *off)
 			pthread_mutex_unlock(&b->lock);
 		}
 		/* 5. empty runs kept by arenas (H4) */
-		if (attempt > 0 || heap_reclaim(p) == 0) {
-			err_set("pool %s: out of space for an object of %zu bytes", p->path,
-				size);
-			return -ENOMEM;
+		if (attempt > 0 || heap_reclaim(p) == 0)
+			break;
+	}
+	/* 6. a free object of a larger class (H5) */
+	for (unsigned j = (unsigned)cls + 1; j < p->nrun_classes; j++) {
+		for (unsigned i = 0; i < p->narenas; i++) {
+			struct pool_arena *b = &p->arenas[(ai + i) % p->narenas];
+			pthread_mutex_lock(&b->lock);
+			if (b->head[j] != NONE32) {
+				*off = run_take(p, b, b->head[j]);
+				pthread_mutex_unlock(&b->lock);
+				return 0;
+			}
+			pthread_mutex_unlock(&b->lock);
 		}
 	}
+	err_set("pool %s: out of space for an object of %zu bytes", p->path, size);
+	return -ENOMEM;
 take:
 	*off = run_take(p, a, a->head[cls]);
 	pthread_mutex_unlock(&a->lock);
@@ -751,13 +832,13 @@ pool_free(struct pool *p, uint64_t off)
 		err_set("pool %s: free before recovery finished (ignored)", p->path);
 		return;
 	}
-	uint64_t end = p->heap_off + p->nchunks * POOL_CHUNK_SIZE;
+	uint64_t end = heap_end(p);
 	if (off < p->heap_off || off >= end) {
 		err_set("pool %s: free of invalid offset %llu (ignored)", p->path,
 			(unsigned long long)off);
 		return;
 	}
-	uint64_t c = (off - p->heap_off) / POOL_CHUNK_SIZE;
+	uint64_t c = (off - p->heap_off) >> p->chunk_shift;
 	struct chunk_info *ci = &p->ci[c];
 	unsigned t = ci_type(ci);
 	if (t == CHUNK_LARGE) {
@@ -769,7 +850,7 @@ pool_free(struct pool *p, uint64_t off)
 			goto bad;
 		}
 		uint64_t n = ci->n;
-		p->large_bytes -= n * POOL_CHUNK_SIZE;
+		p->large_bytes -= n * p->chunk_size;
 		p->large_objs--;
 		chunks_release(p, c, n);
 		pthread_mutex_unlock(&p->chunk_lock);
@@ -786,7 +867,7 @@ pool_free(struct pool *p, uint64_t off)
 			break;
 		pthread_mutex_unlock(&a->lock);
 	}
-	const struct pool_class *k = &pool_classes[ci->cls];
+	const struct pool_class *k = &p->classes[ci->cls];
 	uint64_t base = chunk_off(p, c) + k->bm_bytes;
 	uint64_t idx = (off - base) / k->size;
 	uint64_t *bm = run_bitmap(p, c);
@@ -803,13 +884,13 @@ pool_free(struct pool *p, uint64_t off)
 	if (++ci->nfree == 1)
 		list_push(p, a, (uint32_t)c);
 	if (ci->nfree == k->nobj)
-		a->empty_adj += EMPTY_ADJ(k);
+		a->empty_adj += EMPTY_ADJ(p, k);
 	if (ci->nfree == k->nobj && (a->head[ci->cls] != c || ci->next != NONE32)) {
 		/* invariant (H4): not the only non-full run of its class */
 		list_remove(p, a, (uint32_t)c);
 		a->nruns--;
 		a->free_in_runs -= (uint64_t)k->nobj * k->size;
-		a->empty_adj -= EMPTY_ADJ(k);
+		a->empty_adj -= EMPTY_ADJ(p, k);
 		pthread_mutex_lock(&p->chunk_lock);
 		chunks_release(p, c, 1);
 		pthread_mutex_unlock(&p->chunk_lock);
@@ -824,14 +905,13 @@ bad:
 size_t
 pool_usable_size(const struct pool *p, uint64_t off)
 {
-	uint64_t end = p->heap_off + p->nchunks * POOL_CHUNK_SIZE;
+	uint64_t end = heap_end(p);
 	if (off < p->heap_off || off >= end)
 		return 0;
-	uint64_t c = (off - p->heap_off) / POOL_CHUNK_SIZE;
+	uint64_t c = (off - p->heap_off) >> p->chunk_shift;
 	uint64_t d = desc_load(p, c);
-	if (DESC_TYPE(d) == CHUNK_RUN && DESC_CLASS(d) < POOL_NCLASSES) {
-		pool_classes_init();
-		const struct pool_class *k = &pool_classes[DESC_CLASS(d)];
+	if (DESC_TYPE(d) == CHUNK_RUN && DESC_CLASS(d) < p->nrun_classes) {
+		const struct pool_class *k = &p->classes[DESC_CLASS(d)];
 		uint64_t base = chunk_off(p, c) + k->bm_bytes;
 		if (off < base || (off - base) % k->size != 0 ||
 		    (off - base) / k->size >= k->nobj)
@@ -839,7 +919,7 @@ pool_usable_size(const struct pool *p, uint64_t off)
 		return k->size;
 	}
 	if (DESC_TYPE(d) == CHUNK_LARGE && off == chunk_off(p, c))
-		return (size_t)DESC_ARG(d) * POOL_CHUNK_SIZE;
+		return (size_t)DESC_ARG(d) * p->chunk_size;
 	return 0;
 }
 
@@ -847,7 +927,7 @@ void
 pool_stats(struct pool *p, struct pool_stats *st)
 {
 	memset(st, 0, sizeof(*st));
-	st->heap_bytes = p->nchunks * POOL_CHUNK_SIZE;
+	st->heap_bytes = p->nchunks * p->chunk_size;
 	uint64_t free_runs = 0;
 	/* a consistent snapshot needs every lock (H3 order): runs move between
 	 * arenas and per-arena counters are only meaningful summed */
@@ -862,7 +942,7 @@ pool_stats(struct pool *p, struct pool_stats *st)
 	}
 	st->allocated_bytes += p->large_bytes;
 	st->allocated_objs += p->large_objs;
-	st->free_bytes = p->nfree_chunks * POOL_CHUNK_SIZE + free_runs;
+	st->free_bytes = p->nfree_chunks * p->chunk_size + free_runs;
 	pthread_mutex_unlock(&p->chunk_lock);
 	for (unsigned i = p->narenas; i-- > 0;)
 		pthread_mutex_unlock(&p->arenas[i].lock);
@@ -885,7 +965,7 @@ heap_persist_for_close(struct pool *p)
 			if (p->table[c] != 0)
 				p->table[c] = 0; /* stale descriptor (H1) */
 		} else if (ci->type == CHUNK_RUN && ci->dirty) {
-			pool_flush(p, run_bitmap(p, c), pool_classes[ci->cls].bm_bytes);
+			pool_flush(p, run_bitmap(p, c), p->classes[ci->cls].bm_bytes);
 			ci->dirty = 0;
 		}
 	}
@@ -931,7 +1011,7 @@ heap_check(struct pool *p)
 			CHECK_FAIL("pool %s: check: used chunk %llu in free map", p->path,
 				   (unsigned long long)c);
 		if (ci->type == CHUNK_RUN) {
-			const struct pool_class *k = &pool_classes[ci->cls];
+			const struct pool_class *k = &p->classes[ci->cls];
 			if (d != DESC_MAKE(CHUNK_RUN, ci->cls, 0))
 				CHECK_FAIL("pool %s: check: run chunk %llu has descriptor %llx",
 					   p->path, (unsigned long long)c,
@@ -965,7 +1045,7 @@ heap_check(struct pool *p)
 						   "bad continuation %llu",
 						   p->path, (unsigned long long)c,
 						   (unsigned long long)i);
-			alloc_bytes += n * POOL_CHUNK_SIZE;
+			alloc_bytes += n * p->chunk_size;
 			alloc_objs++;
 			c += n;
 			continue;

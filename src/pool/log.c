@@ -58,7 +58,7 @@ log_dst_ok(const struct pool *p, uint64_t off, uint64_t nwords)
 	uint64_t end = off + nwords * 8;
 	if (off >= p->root_off && end <= p->root_off + POOL_ROOT_SIZE)
 		return 1;
-	uint64_t hend = p->heap_off + p->nchunks * POOL_CHUNK_SIZE;
+	uint64_t hend = heap_end(p);
 	return off >= p->heap_off && end <= hend && end > off;
 }
 

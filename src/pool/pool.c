@@ -30,6 +30,16 @@
 #include <time.h>
 #include <unistd.h>
 
+void (*pool_test_map_hook)(int mapped, void *base, size_t len);
+
+static void
+pool_unmap(struct pool *p)
+{
+	if (pool_test_map_hook != NULL)
+		pool_test_map_hook(0, p->map.addr, p->map.size);
+	pmem_unmap_file(&p->map);
+}
+
 /* ---- identity and persistence wrappers ------------------------------------ */
 
 void *
@@ -108,10 +118,11 @@ pool_copy_nodrain(const struct pool *p, void *dst, const void *src, size_t len)
 
 /*
  * pool_layout_compute -- fill the layout fields of a header for a file of
- * `size` bytes. Returns 0, or -EINVAL if not even one chunk fits.
+ * `size` bytes with chunks of `chunk` bytes (a valid chunk size). Returns 0,
+ * or -EINVAL if not even one chunk fits.
  */
 static int
-pool_layout_compute(uint64_t size, struct pool_header *h)
+pool_layout_compute(uint64_t size, uint64_t chunk, struct pool_header *h)
 {
 	h->hdr_size = POOL_HDR_SIZE;
 	h->size = size;
@@ -122,13 +133,13 @@ pool_layout_compute(uint64_t size, struct pool_header *h)
 	h->root_off = POOL_LANES_OFF + (uint64_t)POOL_LANES * POOL_LANE_SIZE;
 	h->root_size = POOL_ROOT_SIZE;
 	h->table_off = h->root_off + POOL_ROOT_SIZE;
-	h->chunk_size = POOL_CHUNK_SIZE;
-	if (size < h->table_off + 4096 + POOL_CHUNK_SIZE)
+	h->chunk_size = chunk;
+	if (size < h->table_off + 4096 + chunk)
 		return -EINVAL;
-	uint64_t n = (size - h->table_off) / (POOL_CHUNK_SIZE + 8);
+	uint64_t n = (size - h->table_off) / (chunk + 8);
 	for (;;) {
 		uint64_t heap = h->table_off + ALIGN_UP(n * 8, 4096);
-		if (heap + n * POOL_CHUNK_SIZE <= size) {
+		if (heap + n * chunk <= size) {
 			h->heap_off = heap;
 			break;
 		}
@@ -175,9 +186,17 @@ pool_header_validate(const char *path, const struct pool_header *h, uint64_t fsi
 			path, (unsigned long long)fsize, (unsigned long long)h->size);
 		return -EINVAL;
 	}
+	/* the chunk size is the creator's choice (pool_chunk_size_for may
+	 * change between versions): any valid one, the rest must follow */
+	if (h->chunk_size < POOL_CHUNK_MIN || h->chunk_size > POOL_CHUNK_MAX ||
+	    (h->chunk_size & (h->chunk_size - 1)) != 0) {
+		err_set("pool %s: invalid chunk size %llu in the header (corrupted)", path,
+			(unsigned long long)h->chunk_size);
+		return -EINVAL;
+	}
 	struct pool_header exp;
 	memset(&exp, 0, sizeof(exp));
-	if (pool_layout_compute(h->size, &exp) != 0 || exp.hdr_size != h->hdr_size ||
+	if (pool_layout_compute(h->size, h->chunk_size, &exp) != 0 || exp.hdr_size != h->hdr_size ||
 	    exp.state_off != h->state_off || exp.lanes_off != h->lanes_off ||
 	    exp.nlanes != h->nlanes || exp.lane_size != h->lane_size ||
 	    exp.root_off != h->root_off || exp.root_size != h->root_size ||
@@ -369,6 +388,8 @@ pool_open(const char *path, const char *layout, const struct pool_opts *opts,
 		return -EINVAL;
 	}
 	free(hdr);
+	if (pool_test_map_hook != NULL)
+		pool_test_map_hook(1, p->map.addr, p->map.size);
 	ret = pool_lock(path, p->map.fd); /* invariant (L3) */
 	if (ret != 0)
 		goto fail;
@@ -406,7 +427,7 @@ pool_open(const char *path, const char *layout, const struct pool_opts *opts,
 	*out = p;
 	return 0;
 fail:
-	pmem_unmap_file(&p->map);
+	pool_unmap(p);
 	pool_free_struct(p);
 	return ret;
 }
@@ -423,7 +444,7 @@ pool_close(struct pool *p)
 		pool_persist(p, &p->state->clean, 8);
 		/* Crash here: the pool is clean and exact. */
 	}
-	pmem_unmap_file(&p->map); /* closing the fd drops the flock (L3) */
+	pool_unmap(p); /* closing the fd drops the flock (L3) */
 	pool_free_struct(p);
 }
 
@@ -559,7 +580,7 @@ pool_create(const char *path, const char *layout, uint64_t size,
 		err_set("pool %s: out of memory", path);
 		return -ENOMEM;
 	}
-	if (pool_layout_compute(size, hdr) != 0) {
+	if (pool_layout_compute(size, pool_chunk_size_for(size), hdr) != 0) {
 		free(hdr);
 		err_set("pool %s: size %llu too small", path, (unsigned long long)size);
 		return -EINVAL;
@@ -640,7 +661,7 @@ pool_create(const char *path, const char *layout, uint64_t size,
 	if (ret == 0)
 		ret = pool_attach(p, path);
 	if (ret != 0) {
-		pmem_unmap_file(&p->map);
+		pool_unmap(p);
 		pool_free_struct(p);
 		p = NULL;
 		goto out_free2;

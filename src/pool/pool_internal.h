@@ -23,7 +23,14 @@
 #define POOL_LANE_SIZE 8192u
 #define POOL_LANE_HDR 64u
 #define POOL_LANE_SLOTS ((POOL_LANE_SIZE - POOL_LANE_HDR) / 16u) /* 508 */
-#define POOL_CHUNK_SIZE (256u << 10)
+/* chunk size: a power of two in [POOL_CHUNK_MIN, POOL_CHUNK_MAX], chosen at
+ * creation from the pool size (pool_chunk_size_for) and recorded in the
+ * header; every pool has its own (docs/FORMAT.md) */
+#define POOL_CHUNK_MIN_SHIFT 14u /* 16 KiB */
+#define POOL_CHUNK_MAX_SHIFT 20u /* 1 MiB */
+#define POOL_CHUNK_MIN (1ull << POOL_CHUNK_MIN_SHIFT)
+#define POOL_CHUNK_MAX (1ull << POOL_CHUNK_MAX_SHIFT)
+#define POOL_CHUNK_NSHIFTS (POOL_CHUNK_MAX_SHIFT - POOL_CHUNK_MIN_SHIFT + 1)
 #define POOL_CLEAN_MAGIC 0x4e41454c43564b50ull /* "PKVCLEAN" */
 
 struct pool_header {
@@ -41,7 +48,7 @@ struct pool_header {
 	uint64_t root_size; /* POOL_ROOT_SIZE */
 	uint64_t table_off; /* chunk table */
 	uint64_t nchunks;
-	uint64_t chunk_size; /* 256 KiB */
+	uint64_t chunk_size; /* power of two, 16 KiB .. 1 MiB */
 	uint64_t heap_off;   /* first chunk */
 	uint64_t create_time; /* seconds since the epoch, informational */
 	uint8_t reserved[POOL_HDR_SIZE - 160];
@@ -79,6 +86,9 @@ enum { CHUNK_FREE = 0, CHUNK_RUN = 1, CHUNK_LARGE = 2, CHUNK_CONT = 3 };
 
 #define POOL_NCLASSES 112 /* 16..1024 by 16 (64), then 8 per doubling to 64 KiB */
 #define POOL_RUN_MAX 65536u
+/* a class is served by runs only if a run holds at least this many objects;
+ * larger sizes take whole chunks (the large path) */
+#define POOL_RUN_MIN_OBJS 3u
 
 struct pool_class {
 	uint32_t size;	   /* object size */
@@ -86,9 +96,12 @@ struct pool_class {
 	uint32_t bm_bytes; /* bitmap bytes at the start of the chunk (x64) */
 	uint32_t bm_words; /* 64-bit words that hold nobj bits */
 };
-extern struct pool_class pool_classes[POOL_NCLASSES];
-void pool_classes_init(void);
+/* pool_classes_get -- the class table for chunks of 1 << shift bytes (shift
+ * in [POOL_CHUNK_MIN_SHIFT, POOL_CHUNK_MAX_SHIFT]); *nrun is set to the
+ * number of classes served by runs (a prefix of the table) */
+const struct pool_class *pool_classes_get(unsigned shift, unsigned *nrun);
 int pool_class_of(size_t size); /* -1 if > POOL_RUN_MAX */
+uint64_t pool_chunk_size_for(uint64_t pool_size); /* creation's choice */
 
 /* ---- DRAM state ------------------------------------------------------------ */
 
@@ -134,6 +147,10 @@ struct pool {
 	struct pool_state *state;
 	uint64_t size, lanes_off, root_off, table_off, heap_off, nchunks;
 	uint64_t *table; /* chunk descriptors, in the mapping */
+	uint64_t chunk_size; /* from the header, validated (1 << chunk_shift) */
+	unsigned chunk_shift;
+	unsigned nrun_classes; /* classes [0, nrun_classes) use runs */
+	const struct pool_class *classes; /* for this chunk size */
 
 	/* heap (heap.c) */
 	struct chunk_info *ci;
@@ -157,6 +174,12 @@ struct pool {
 
 static_assert(POOL_LANES == 64, "lane bitmap is one word");
 
+/* pool.c: test hook (the power-failure tests track a pool's mapping from
+ * before recovery writes anything): when set, called with mapped = 1 right
+ * after pool_open maps and checks a file, before any write, and with
+ * mapped = 0 just before the pool layer unmaps an opened or created pool */
+extern void (*pool_test_map_hook)(int mapped, void *base, size_t len);
+
 /* heap.c */
 int heap_init(struct pool *p);		     /* DRAM structures, all chunks free */
 int heap_load(struct pool *p);		     /* clean open: read bitmaps (read-only) */
@@ -175,7 +198,14 @@ int log_dst_ok(const struct pool *p, uint64_t off, uint64_t nwords);
 static inline uint64_t
 chunk_off(const struct pool *p, uint64_t c)
 {
-	return p->heap_off + c * (uint64_t)POOL_CHUNK_SIZE;
+	return p->heap_off + (c << p->chunk_shift);
+}
+
+/* heap_end -- first byte after the last chunk */
+static inline uint64_t
+heap_end(const struct pool *p)
+{
+	return p->heap_off + (p->nchunks << p->chunk_shift);
 }
 
 #endif

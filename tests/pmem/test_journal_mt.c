@@ -29,11 +29,29 @@ w(size_t t, size_t i)
 	return (uint64_t *)((char *)map.addr + 4096) + i * THREADS + t;
 }
 
+/* a word shared by all threads: updated under a mutex, flushed inside it,
+ * sealed and fenced outside it (another thread may be storing to it while
+ * this one copies it into its batch: the (J3) case) */
+static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static uint64_t *
+shared_word(void)
+{
+	return (uint64_t *)((char *)map.addr + 4096 + WORDS * THREADS * 8 + 64);
+}
+
 static void *
 worker(void *arg)
 {
 	size_t t = (size_t)arg;
 	for (uint64_t it = 1; it <= ITERS; it++) {
+		if (it % 5 == 0) {
+			pthread_mutex_lock(&shared_lock);
+			uint64_t *sw = shared_word();
+			*sw = *sw + 1;
+			pmem_flush_range(&map, sw, 8);
+			pthread_mutex_unlock(&shared_lock);
+		}
 		size_t i = (size_t)(it * 7) % WORDS;
 		*w(t, i) = it << 8 | t;
 		pmem_flush_range(&map, w(t, i), 8);
@@ -52,6 +70,7 @@ worker(void *arg)
 static void
 expect_final(void)
 {
+	T_EQU(*shared_word(), (uint64_t)THREADS * (ITERS / 5));
 	for (size_t t = 0; t < THREADS; t++) {
 		uint64_t want[WORDS] = {0};
 		for (uint64_t it = 1; it <= ITERS; it++) {

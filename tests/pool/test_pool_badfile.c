@@ -192,6 +192,29 @@ test_header_fields_are_checked(void)
 	write_variant(path, img, good_len);
 	expect_refused(path, -EINVAL, -EINVAL, "too many chunks");
 
+	/* the chunk size: a power of two within bounds, and the layout must
+	 * follow from it (pool_layout_compute) */
+	T_EQU(h->chunk_size, POOL_CHUNK_MIN); /* what a 2 MiB pool gets */
+	uint64_t bad_chunks[] = {0, 1, 4096, POOL_CHUNK_MIN / 2, POOL_CHUNK_MIN + 16,
+				 3 * POOL_CHUNK_MIN, POOL_CHUNK_MAX * 2, 1ull << 63, ~0ull};
+	for (size_t i = 0; i < ARRAY_SIZE(bad_chunks); i++) {
+		memcpy(img, good, good_len);
+		h->chunk_size = bad_chunks[i];
+		fix_cksum(img);
+		write_variant(path, img, good_len);
+		expect_refused(path, -EINVAL, -EINVAL, "invalid chunk size");
+		T_ASSERT(strstr(err_get(), "chunk size") != NULL);
+	}
+	/* valid sizes that do not match the offsets and chunk count */
+	for (uint64_t cs = POOL_CHUNK_MIN * 2; cs <= POOL_CHUNK_MAX; cs *= 2) {
+		memcpy(img, good, good_len);
+		h->chunk_size = cs;
+		fix_cksum(img);
+		write_variant(path, img, good_len);
+		expect_refused(path, -EINVAL, -EINVAL, "chunk size vs layout");
+		T_ASSERT(strstr(err_get(), "impossible layout") != NULL);
+	}
+
 	/* every single flipped byte of the header is detected (the file is
 	 * compared whole every 64th time, else its header page) */
 	write_variant(path, good, good_len);
@@ -272,8 +295,9 @@ test_corrupted_log_and_table_are_refused(void)
 	memcpy(img, good, good_len);
 	T_EQ(DESC_TYPE(table[0]), CHUNK_RUN);
 	uint64_t *bm = (uint64_t *)(img + gh->heap_off);
-	pool_classes_init();
-	const struct pool_class *k = &pool_classes[pool_class_of(100)];
+	unsigned nrun;
+	const struct pool_class *k = &pool_classes_get(
+		(unsigned)__builtin_ctzll(gh->chunk_size), &nrun)[pool_class_of(100)];
 	T_ASSERT(k->nobj < k->bm_bytes * 8);
 	bm[k->nobj / 64] |= 1ull << (k->nobj % 64);
 	write_variant(path, img, good_len);

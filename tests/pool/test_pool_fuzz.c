@@ -4,7 +4,10 @@
  * logs), flip random bytes in the metadata (state, lanes, chunk table,
  * bitmaps) or forge lanes with valid checksums and random entries, then
  * open, recover (marking what the root points to), allocate, free, check and
- * close. Nothing may crash (ASan build too), the header may never change,
+ * close. Third kind: the header's chunk size is changed (checksum fixed):
+ * to random values, which are refused, or to another valid chunk size with
+ * the offsets and chunk count that go with it, so the header validates
+ * but the table and bitmaps were written for other chunks. Nothing may crash (ASan build too), the header may never change,
  * and a forged log must never write outside the root area and the chunks.
  */
 #include <errno.h>
@@ -22,6 +25,26 @@
 
 static unsigned char *clean_img, *dirty_img;
 static size_t img_len;
+/* the layout headers of POOLSZ pools with each valid chunk size */
+static struct pool_header layouts[POOL_CHUNK_NSHIFTS];
+
+static void
+make_layouts(void)
+{
+	for (unsigned t = 0; t < POOL_CHUNK_NSHIFTS; t++) {
+		char buf[32];
+		snprintf(buf, sizeof(buf), "%llu", 1ull << (POOL_CHUNK_MIN_SHIFT + t));
+		setenv("PMEMKV_POOL_CHUNK_SIZE", buf, 1);
+		const char *path = tu_path("fzl");
+		struct pool *p = NULL;
+		T_EQ(pool_create(path, LAYOUT, POOLSZ, NULL, &p), 0);
+		memcpy(&layouts[t], pool_base(p), sizeof(layouts[t]));
+		T_EQU(layouts[t].chunk_size, 1ull << (POOL_CHUNK_MIN_SHIFT + t));
+		pool_close(p);
+		unlink(path);
+	}
+	unsetenv("PMEMKV_POOL_CHUNK_SIZE");
+}
 
 static void
 make_images(void)
@@ -129,6 +152,21 @@ one(const char *path, const unsigned char *img, uint64_t *rng, int mode)
 			}
 			b[off] ^= (unsigned char)(1 + tu_rand(rng) % 255);
 		}
+	} else if (mode == 2) { /* another chunk size in the header */
+		struct pool_header *bh = (struct pool_header *)b;
+		if (tu_rand(rng) % 2) {
+			uint64_t r = tu_rand(rng);
+			bh->chunk_size = (r % 3 == 0) ? r : (r % 3 == 1) ? 1ull << (r % 64)
+								     : r % (4u << 20);
+		} else {
+			const struct pool_header *l =
+				&layouts[tu_rand(rng) % POOL_CHUNK_NSHIFTS];
+			bh->chunk_size = l->chunk_size;
+			bh->nchunks = l->nchunks;
+			bh->heap_off = l->heap_off;
+			bh->table_off = l->table_off;
+		}
+		bh->cksum = cksum64(bh, offsetof(struct pool_header, cksum));
 	} else { /* forge a lane with a valid checksum and random entries */
 		unsigned lane = (unsigned)(tu_rand(rng) % POOL_LANES);
 		struct pool_lane_hdr *lh =
@@ -205,11 +243,12 @@ int
 main(int argc, char **argv)
 {
 	uint64_t seed = argc > 1 ? strtoull(argv[1], NULL, 0) : 99;
+	make_layouts();
 	make_images();
 	const char *path = tu_path("fuzz");
 	uint64_t rng = seed;
 	for (int i = 0; i < ITERS; i++)
-		one(path, (i & 1) ? dirty_img : clean_img, &rng, (i / 2) % 2);
+		one(path, (i & 1) ? dirty_img : clean_img, &rng, (i / 2) % 3);
 	unlink(path);
 	free(clean_img);
 	free(dirty_img);

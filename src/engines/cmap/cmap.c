@@ -66,8 +66,15 @@
 #define CMAP_VERSION 1
 #define CMAP_SLOTS 8  /* slots per bucket: one cache line */
 #define CMAP_WINDOW 4 /* buckets probed from the home bucket */
-#define CMAP_OFF_MASK ((1ull << 48) - 1)
 #define CMAP_FP_SHIFT 48
+#define CMAP_FP_MASK (~((1ull << 48) - 1))
+/* Slot word bit 0: DIRTY, the word's persist may still be in flight (M7).
+ * Record offsets are 16-byte aligned, so the bit is free in a valid word. */
+#define CMAP_DIRTY 1ull
+#define CMAP_OFF_MASK (((1ull << 48) - 1) & ~CMAP_DIRTY)
+/* dir_word bit 8 (the directory offset's bit 0, free by 16-byte
+ * alignment): DIRTY, the doubling's root store may not be durable (M7). */
+#define CMAP_DW_DIRTY (1ull << 8)
 #define CMAP_SEG_BUCKETS_DEFAULT 256
 #define CMAP_SEG_BUCKETS_MIN 4
 #define CMAP_SEG_BUCKETS_MAX 65536
@@ -147,10 +154,13 @@ struct cmap {
 	uint64_t psize;	   /* pool size: bound for offsets read from media */
 	uint64_t gen;	   /* unique per open, for the thread cache */
 	int64_t count_base;
+	bool msync;	   /* pool in msync mode: writers also flush the cleared DIRTY (M7) */
 	pthread_key_t tkey;
-	pthread_mutex_t dir_lock;
+	/* written only by splits: kept off the read-mostly line above */
+	pthread_mutex_t dir_lock __attribute__((aligned(64)));
 	uint64_t epoch __attribute__((aligned(64))); /* atomic global epoch */
 	uint32_t hwm __attribute__((aligned(64)));   /* atomic: slots[0, hwm) used */
+	uint64_t reader_fences; /* atomic: reader-side persists (M7), for tests */
 	struct cmap_lock locks[CMAP_NLOCKS];
 	struct cmap_tslot slots[CMAP_MAX_THREADS];
 };
@@ -196,7 +206,7 @@ cmap_rec_fits(const struct cmap *c, uint64_t off, uint64_t klen, uint64_t vlen)
 static inline uint64_t *
 cmap_dir(const struct cmap *c, uint64_t dir_word)
 {
-	return (uint64_t *)(c->base + (dir_word >> 8));
+	return (uint64_t *)(c->base + ((dir_word & ~CMAP_DW_DIRTY) >> 8));
 }
 
 static inline unsigned
@@ -432,16 +442,103 @@ cmap_corrupt(struct cmap *c, const char *what, uint64_t at)
 	return -EINVAL;
 }
 
+/* ---- durable reads (M7) ---- */
+
+void (*cmap_test_publish_hook)(void *handle);
+
+/* cmap_test_publish -- test hook between a writer's DIRTY store and its
+ * persist: one relaxed load of a NULL pointer outside tests. */
+static inline void
+cmap_test_publish(struct cmap *c)
+{
+	void (*fn)(void *) = __atomic_load_n(&cmap_test_publish_hook, __ATOMIC_RELAXED);
+	if (unlikely(fn != NULL))
+		fn(c);
+}
+
+/* cmap_reader_fence -- a reader flushed words whose persist may be in
+ * flight: wait until they are durable before acting on them (M7). */
+static void
+cmap_reader_fence(struct cmap *c)
+{
+	pool_fence(c->pool);
+	__atomic_fetch_add(&c->reader_fences, 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * cmap_slot_settle -- a reader loaded slot word w carrying DIRTY: its
+ * writer's persist may not be done, so persist the word ourselves (flush
+ * its line, fence) before returning it, then clear the flag (a CAS: it
+ * fails harmlessly if the writer cleared it or the slot changed). Safe from
+ * ABA: a record is published once, and cannot be freed and reused while
+ * the reader's epoch holds it (M5). A pending removal's word (DIRTY alone)
+ * is left alone: the same word may be a later removal's, not yet durable.
+ * Returns w without DIRTY.
+ */
+static uint64_t
+cmap_slot_settle(struct cmap *c, uint64_t *slot, uint64_t w)
+{
+	pool_flush(c->pool, slot, sizeof(*slot));
+	cmap_reader_fence(c);
+	/* Crash here or later: the slot holds w (or a later value) on media. */
+	uint64_t exp = w;
+	if (w != CMAP_DIRTY) /* a pending removal's word could recur: no CAS */
+		__atomic_compare_exchange_n(slot, &exp, w & ~CMAP_DIRTY, false,
+					    __ATOMIC_RELEASE, __ATOMIC_RELAXED);
+	return w & ~CMAP_DIRTY;
+}
+
+/*
+ * cmap_slot_clear -- a put's slot word w|DIRTY is durable: clear the flag.
+ * A CAS, as the put no longer holds the segment lock: it fails harmlessly
+ * when a reader cleared it or a later writer replaced the word; no ABA, as
+ * record w cannot be freed and reused while the writer's epoch holds it.
+ * The cleared word is not flushed (recovery ignores the bit), except in
+ * msync mode (no fence: it rides on the next persist), so that the file
+ * rarely keeps DIRTY words across a clean close.
+ */
+static inline void
+cmap_slot_clear(struct cmap *c, uint64_t *slot, uint64_t w)
+{
+	uint64_t exp = w | CMAP_DIRTY;
+	if (__atomic_compare_exchange_n(slot, &exp, w, false, __ATOMIC_RELEASE,
+					__ATOMIC_RELAXED) &&
+	    c->msync)
+		pool_flush(c->pool, slot, sizeof(*slot));
+}
+
+/*
+ * cmap_slot_remove -- writer side of (M7) for a removal, segment lock held
+ * throughout (so no insert can take the slot while its persist is in
+ * flight): store the empty word with DIRTY, persist it, clear the flag with
+ * a plain store (not flushed, except in msync mode as above). A reader that
+ * sees the DIRTY empty word persists it before reporting NOT_FOUND.
+ */
+static inline void
+cmap_slot_remove(struct cmap *c, uint64_t *slot)
+{
+	STORE_REL(slot, CMAP_DIRTY);
+	cmap_test_publish(c);
+	pool_persist(c->pool, slot, sizeof(*slot));
+	STORE_REL(slot, 0);
+	if (c->msync)
+		pool_flush(c->pool, slot, sizeof(*slot));
+}
+
 /* ---- lookup ---- */
 
 /*
  * cmap_seg_find -- search the window of h's home bucket in a segment for the
- * key. Returns the slot word (0: absent) and its address in *slotp; when
- * freep is given, *freep is the first empty slot of the window (or NULL).
+ * key. Returns the slot word (0: absent; it may carry CMAP_DIRTY) and its
+ * address in *slotp; when freep is given, *freep is the first empty slot of
+ * the window (or NULL). An empty word with DIRTY (a removal whose persist
+ * is in flight, or a stale one read from media) counts as empty. Readers
+ * pass pendp: each such pending removal is flushed here and *pendp set, so
+ * a reader answering "absent" fences first (M7).
  */
 static uint64_t
 cmap_seg_find(const struct cmap *c, uint64_t *slots, uint64_t h, const char *k,
-	      size_t kb, uint64_t **slotp, uint64_t **freep)
+	      size_t kb, uint64_t **slotp, uint64_t **freep, bool *pendp)
 {
 	uint64_t fp = cmap_fp_word(h);
 	uint64_t mask = c->nbuckets - 1;
@@ -452,12 +549,16 @@ cmap_seg_find(const struct cmap *c, uint64_t *slots, uint64_t h, const char *k,
 		uint64_t *bk = slots + ((b + i) & mask) * CMAP_SLOTS;
 		for (unsigned j = 0; j < CMAP_SLOTS; j++) {
 			uint64_t w = LOAD_ACQ(&bk[j]);
-			if (w == 0) {
+			if ((w & ~CMAP_DIRTY) == 0) {
 				if (freep && !*freep)
 					*freep = &bk[j];
+				if (unlikely(w) && pendp) {
+					pool_flush(c->pool, &bk[j], sizeof(uint64_t));
+					*pendp = true;
+				}
 				continue;
 			}
-			if ((w & ~CMAP_OFF_MASK) != fp)
+			if ((w & CMAP_FP_MASK) != fp)
 				continue;
 			uint64_t off = w & CMAP_OFF_MASK;
 			if (unlikely(!cmap_rec_fits(c, off, 0, 0)))
@@ -501,6 +602,9 @@ cmap_window_prefetch(const struct cmap *c, uint64_t seg, uint64_t h)
 
 /* cmap_seg_lock -- lock the segment h maps to, re-checking after locking
  * that the directory still maps h to it (a split may have won the race).
+ * A writer must not write into a directory whose publishing root store is
+ * not durable yet (its acknowledged store would be lost with the doubling):
+ * seeing the dir_word's DIRTY bit, it persists the word itself (M7).
  * Returns 0, holding nothing, if the directory entry is damaged. */
 static uint64_t
 cmap_seg_lock(struct cmap *c, uint64_t h, struct cmap_lock **lp)
@@ -511,7 +615,12 @@ cmap_seg_lock(struct cmap *c, uint64_t h, struct cmap_lock **lp)
 			return 0;
 		struct cmap_lock *l = cmap_lock_of(c, seg);
 		cmap_lock_acquire(l);
-		if (cmap_seg_lookup(c, h) == seg) {
+		uint64_t dw = LOAD_ACQ(&c->root->dir_word);
+		if (LOAD_ACQ(&cmap_dir(c, dw)[cmap_dir_index(h, cmap_gdepth(dw))]) == seg) {
+			if (unlikely(dw & CMAP_DW_DIRTY)) {
+				pool_flush(c->pool, &c->root->dir_word, sizeof(uint64_t));
+				cmap_reader_fence(c);
+			}
 			*lp = l;
 			return seg;
 		}
@@ -560,31 +669,28 @@ static int
 cmap_split(struct cmap *c, struct cmap_tslot *ts, uint64_t seg_off)
 {
 	int ret = 0;
-	pthread_mutex_lock(&c->dir_lock);
 	struct cmap_root *root = c->root;
-	uint64_t dw = LOAD_RLX(&root->dir_word);
-	unsigned g = cmap_gdepth(dw);
-	uint64_t *dir = cmap_dir(c, dw);
+	/* The segment's lock keeps its header and slots stable (but for
+	 * DIRTY bits being cleared, M7): build the
+	 * two halves before taking the directory mutex, so that splits of
+	 * different segments rehash in parallel. */
 	struct cmap_seg *old = cmap_seg(c, seg_off);
 	unsigned l = old->depth;
 	uint64_t prefix = old->prefix;
 
-	if (unlikely(l > g || (prefix >> l) != 0)) {
-		ret = cmap_corrupt(c, "bad segment header", seg_off);
-		goto out;
-	}
+	if (unlikely(l > CMAP_MAX_DEPTH || (prefix >> l) != 0))
+		return cmap_corrupt(c, "bad segment header", seg_off);
 	if (l >= CMAP_MAX_DEPTH) {
 		err_set("cmap: cannot split a segment of depth %u (hash collisions)", l);
-		ret = -ENOMEM;
-		goto out;
+		return -ENOMEM;
 	}
 
 	uint64_t n[2];
 	if ((ret = cmap_seg_new(c, l + 1, prefix << 1, &n[0])) != 0)
-		goto out;
+		return ret;
 	if ((ret = cmap_seg_new(c, l + 1, (prefix << 1) | 1, &n[1])) != 0) {
 		pool_free(c->pool, n[0]);
-		goto out;
+		return ret;
 	}
 	uint64_t *os = cmap_seg_slots(c, seg_off);
 	uint64_t *ns[2] = {cmap_seg_slots(c, n[0]), cmap_seg_slots(c, n[1])};
@@ -597,7 +703,7 @@ cmap_split(struct cmap *c, struct cmap_tslot *ts, uint64_t seg_off)
 				__builtin_prefetch(cmap_rec(c, pw & CMAP_OFF_MASK));
 		}
 		uint64_t w = LOAD_RLX(&os[j]);
-		if (!w)
+		if ((w & ~CMAP_DIRTY) == 0)
 			continue;
 		uint64_t off = w & CMAP_OFF_MASK;
 		const struct cmap_rec *r = cmap_rec(c, off);
@@ -606,11 +712,23 @@ cmap_split(struct cmap *c, struct cmap_tslot *ts, uint64_t seg_off)
 		uint64_t h = cmap_rec_fits(c, off, 0, 0) && cmap_rec_fits(c, off, r->klen, 0)
 				     ? cmap_hash(c, r->data, r->klen)
 				     : cmap_hash(c, NULL, 0);
+		/* copied with its DIRTY bit: a put may still be persisting
+		 * it in the old segment (M7); readers settle the copy */
 		ns[(h >> (63 - l)) & 1][j] = w;
 	}
 	pool_flush(c->pool, cmap_seg(c, n[0]), c->seg_size);
 	pool_flush(c->pool, cmap_seg(c, n[1]), c->seg_size);
 
+	pthread_mutex_lock(&c->dir_lock);
+	uint64_t dw = LOAD_RLX(&root->dir_word);
+	unsigned g = cmap_gdepth(dw);
+	uint64_t *dir = cmap_dir(c, dw);
+	if (unlikely(l > g)) {
+		ret = cmap_corrupt(c, "bad segment header", seg_off);
+		pool_free(c->pool, n[0]);
+		pool_free(c->pool, n[1]);
+		goto out;
+	}
 	if (l == g) {
 		/* Double the directory with the split folded in. */
 		uint64_t nd_off;
@@ -630,11 +748,16 @@ cmap_split(struct cmap *c, struct cmap_tslot *ts, uint64_t seg_off)
 		nd[2 * prefix] = n[0];
 		nd[2 * prefix + 1] = n[1];
 		pool_flush(c->pool, nd, nentries * sizeof(uint64_t));
-		pool_fence(c->pool);
-		/* Crash here: the new directory and segments are durable but
-		 * unreachable; recovery frees them. */
-		STORE_REL(&root->dir_word, (nd_off << 8) | (g + 1));
+		pool_barrier(c->pool);
+		/* Crash here: the new directory and segments are durable (or
+		 * not) but unreachable; recovery frees them. */
+		uint64_t ndw = (nd_off << 8) | (g + 1);
+		/* invariant (M7): DIRTY while the root store is in flight */
+		STORE_REL(&root->dir_word, ndw | CMAP_DW_DIRTY);
 		pool_persist(c->pool, &root->dir_word, sizeof(root->dir_word));
+		STORE_REL(&root->dir_word, ndw);
+		if (c->msync)
+			pool_flush(c->pool, &root->dir_word, sizeof(root->dir_word));
 		/* Crash here: the doubled directory is live (M4); the old
 		 * directory and segment are unreachable and recovery frees them. */
 		cmap_retire(c, ts, dw >> 8);
@@ -647,17 +770,22 @@ cmap_split(struct cmap *c, struct cmap_tslot *ts, uint64_t seg_off)
 		root->intent_seg[0] = n[0];
 		root->intent_seg[1] = n[1];
 		pool_flush(c->pool, &root->intent_dir, 5 * sizeof(uint64_t));
-		pool_fence(c->pool);
-		/* Crash here: new segments durable, intent not valid: the old
-		 * structure stands; recovery frees the new segments. */
+		pool_barrier(c->pool);
+		/* Crash here: new segments and intent fields durable no later
+		 * than the valid flag; intent not valid: the old structure
+		 * stands; recovery frees the new segments. */
 		root->intent_valid = 1;
+		/* A fence, not a barrier: other writers use the entries stored
+		 * next as soon as they are visible (M4). */
 		pool_persist(c->pool, &root->intent_valid, sizeof(uint64_t));
 		/* Crash here: recovery re-applies the intent (M4). */
 		for (uint64_t i = 0; i < half; i++) {
 			STORE_REL(&dir[start + i], n[0]);
 			STORE_REL(&dir[start + half + i], n[1]);
 		}
-		pool_persist(c->pool, &dir[start], 2 * half * sizeof(uint64_t));
+		pool_flush(c->pool, &dir[start], 2 * half * sizeof(uint64_t));
+		pool_barrier(c->pool);
+		/* Crash here: the intent is still valid; recovery re-applies it. */
 		root->intent_valid = 0;
 		pool_persist(c->pool, &root->intent_valid, sizeof(uint64_t));
 		/* Crash here: split done; the old segment is unreachable and
@@ -712,6 +840,12 @@ cmap_put_once(struct cmap *c, struct cmap_tslot *s, const char *k, size_t kb,
 			memcpy(r->data + kb, v, vb);
 		pool_flush(c->pool, r, sz);
 	}
+	/* Persist point 1 (ordering only, before taking the lock): the record
+	 * is durable no later than the slot store below, and durable for sure
+	 * at the slot's fence (M1); in journaled msync mode this seals a batch
+	 * without I/O. Crash after it: the record is unreachable; recovery
+	 * frees it (M6). */
+	pool_barrier(c->pool);
 
 	uint64_t nw = roff | cmap_fp_word(hv);
 	for (;;) {
@@ -723,18 +857,22 @@ cmap_put_once(struct cmap *c, struct cmap_tslot *s, const char *k, size_t kb,
 			break;
 		}
 		uint64_t *slot = NULL, *fr = NULL;
-		uint64_t old = cmap_seg_find(c, cmap_seg_slots(c, seg), hv, k, kb, &slot, &fr);
+		uint64_t old = cmap_seg_find(c, cmap_seg_slots(c, seg), hv, k, kb, &slot, &fr,
+					     NULL);
 		if (old || fr) {
 			uint64_t *dst = old ? slot : fr;
-			pool_fence(c->pool);
-			/* Persist point 1 -- crash here: the record is durable
-			 * but unreachable; recovery frees it (M6). */
-			STORE_REL(dst, nw);
-			pool_persist(c->pool, dst, sizeof(*dst));
-			/* Persist point 2 -- crash here: the key has the new
-			 * value; an overwritten record is unreachable and
-			 * recovery frees it. */
+			/* invariant (M7): publish with DIRTY; the persist
+			 * runs after the lock is released, so that writers
+			 * of one segment share a group commit in msync mode
+			 * instead of queueing behind each other's fence. */
+			STORE_REL(dst, nw | CMAP_DIRTY);
 			cmap_lock_release(l);
+			cmap_test_publish(c);
+			pool_persist(c->pool, dst, sizeof(*dst));
+			/* Persist point 2 (the operation's fence) -- crash
+			 * here: the key has the new value; an overwritten
+			 * record is unreachable and recovery frees it. */
+			cmap_slot_clear(c, dst, nw);
 			if (old)
 				cmap_retire(c, s, old & CMAP_OFF_MASK);
 			else
@@ -791,10 +929,10 @@ cmap_remove(void *h, const char *k, size_t kb)
 		return cmap_corrupt(c, "bad directory entry", hv);
 	}
 	uint64_t *slot = NULL;
-	uint64_t old = cmap_seg_find(c, cmap_seg_slots(c, seg), hv, k, kb, &slot, NULL);
+	uint64_t old = cmap_seg_find(c, cmap_seg_slots(c, seg), hv, k, kb, &slot, NULL, NULL);
 	if (old) {
-		STORE_REL(slot, 0);
-		pool_persist(c->pool, slot, sizeof(*slot));
+		/* invariant (M7): the empty word goes out with DIRTY first */
+		cmap_slot_remove(c, slot);
 		/* Crash here: the key is gone; its record is unreachable and
 		 * recovery frees it. */
 	}
@@ -824,7 +962,12 @@ cmap_get(void *h, const char *k, size_t kb, engine_v_cb *cb, void *arg)
 		cmap_epoch_exit(c, s);
 		return cmap_corrupt(c, "bad directory entry", hv);
 	}
-	uint64_t w = cmap_seg_find(c, cmap_seg_slots(c, seg), hv, k, kb, &slot, NULL);
+	bool pend = false;
+	uint64_t w = cmap_seg_find(c, cmap_seg_slots(c, seg), hv, k, kb, &slot, NULL, &pend);
+	if (unlikely(w & CMAP_DIRTY))
+		w = cmap_slot_settle(c, slot, w); /* invariant (M7) */
+	else if (unlikely(pend) && !w)
+		cmap_reader_fence(c); /* invariant (M7): the removal is durable */
 	int ret = w ? 0 : -ENOENT;
 	if (w && cb) {
 		/* Zero copy: the record stays put until we leave the epoch (M5). */
@@ -894,6 +1037,11 @@ cmap_get_all(void *h, engine_kv_cb *cb, void *arg)
 		uint64_t *slots = cmap_seg_slots(c, seg);
 		for (uint64_t j = 0; j < nslots; j++) {
 			uint64_t w = LOAD_ACQ(&slots[j]);
+			if (unlikely(w & CMAP_DIRTY)) {
+				/* invariant (M7): persist what we act on,
+				 * a pending removal included */
+				w = cmap_slot_settle(c, &slots[j], w);
+			}
 			if (!w)
 				continue;
 			uint64_t off = w & CMAP_OFF_MASK;
@@ -1042,6 +1190,13 @@ cmap_walk(struct cmap *c)
 		uint64_t *slots = cmap_seg_slots(c, seg);
 		for (uint64_t j = 0; j < nslots; j++) {
 			uint64_t w = slots[j];
+			if (w & CMAP_DIRTY) {
+				/* invariant (M7): what is on media is durable;
+				 * the flag means nothing after a crash. Cleared
+				 * in memory only (not flushed). */
+				w &= ~CMAP_DIRTY;
+				slots[j] = w;
+			}
 			if (!w)
 				continue;
 			uint64_t off = w & CMAP_OFF_MASK;
@@ -1160,6 +1315,7 @@ cmap_open(const struct engine_config *cfg, void **handle)
 	c->psize = pool_size(p);
 	c->root = pool_root(p);
 	c->epoch = 1;
+	c->msync = pool_mode(p) == PMEM_MODE_MSYNC;
 	c->gen = __atomic_fetch_add(&cmap_gen_next, 1, __ATOMIC_RELAXED);
 	if (pthread_key_create(&c->tkey, cmap_thread_exit) != 0) {
 		free(c);
@@ -1182,6 +1338,10 @@ cmap_open(const struct engine_config *cfg, void **handle)
 			ret = cmap_corrupt(c, "bad segment size", 0);
 			goto fail;
 		}
+		/* invariant (M7): a DIRTY bit read from media is stale (the
+		 * word is durable); clear it in memory so no writer pays a
+		 * fence for it. */
+		root->dir_word &= ~CMAP_DW_DIRTY;
 		c->seed = root->seed;
 		c->nbuckets = 1ull << root->seg_buckets_log2;
 		c->seg_size = sizeof(struct cmap_seg) + 48 + (c->nbuckets * CMAP_SLOTS * 8);
@@ -1251,6 +1411,12 @@ cmap_pool(void *handle)
 	return ((struct cmap *)handle)->pool;
 }
 
+uint64_t
+cmap_test_reader_fences(void *handle)
+{
+	return __atomic_load_n(&((struct cmap *)handle)->reader_fences, __ATOMIC_RELAXED);
+}
+
 int
 cmap_check(void *handle, struct cmap_check_stats *st)
 {
@@ -1265,6 +1431,8 @@ cmap_check(void *handle, struct cmap_check_stats *st)
 	if (root->intent_valid)
 		return cmap_corrupt(c, "split intent left valid", 0);
 	uint64_t dw = root->dir_word;
+	if (dw & CMAP_DW_DIRTY)
+		return cmap_corrupt(c, "directory word left DIRTY (M7)", dw);
 	unsigned g = cmap_gdepth(dw);
 	if (g > CMAP_MAX_DEPTH || !cmap_off_ok(c, dw >> 8, 8ull << g) ||
 	    pool_usable_size(c->pool, dw >> 8) < (8ull << g))
@@ -1293,7 +1461,7 @@ cmap_check(void *handle, struct cmap_check_stats *st)
 		st->reachable_bytes += pool_usable_size(c->pool, seg);
 		uint64_t *slots = cmap_seg_slots(c, seg);
 		for (uint64_t j = 0; j < nslots; j++) {
-			uint64_t w = slots[j];
+			uint64_t w = slots[j] & ~CMAP_DIRTY; /* (M7): stale DIRTY allowed */
 			if (!w)
 				continue;
 			uint64_t off = w & CMAP_OFF_MASK;
@@ -1304,7 +1472,7 @@ cmap_check(void *handle, struct cmap_check_stats *st)
 			if (pool_usable_size(c->pool, off) < need)
 				return cmap_corrupt(c, "record larger than its block", off);
 			uint64_t h = cmap_hash(c, r->data, r->klen);
-			if ((w & ~CMAP_OFF_MASK) != cmap_fp_word(h))
+			if ((w & CMAP_FP_MASK) != cmap_fp_word(h))
 				return cmap_corrupt(c, "fingerprint mismatch", off);
 			if ((l && (h >> (64 - l)) != sg->prefix))
 				return cmap_corrupt(c, "key in the wrong segment (M2)", off);
@@ -1313,7 +1481,7 @@ cmap_check(void *handle, struct cmap_check_stats *st)
 			if (dist >= CMAP_WINDOW)
 				return cmap_corrupt(c, "key outside its probe window (M2)", off);
 			uint64_t *found = NULL;
-			cmap_seg_find(c, slots, h, r->data, r->klen, &found, NULL);
+			cmap_seg_find(c, slots, h, r->data, r->klen, &found, NULL, NULL);
 			if (found != &slots[j])
 				return cmap_corrupt(c, "duplicate key in a segment (M2)", off);
 			st->records++;

@@ -36,4 +36,16 @@ int cmap_check(void *handle, struct cmap_check_stats *st);
 /* cmap_pool -- the pool under an open handle (tests: pool_stats, leaks). */
 struct pool *cmap_pool(void *handle);
 
+/*
+ * Durable reads (cmap (M7)), test hooks:
+ * cmap_test_publish_hook -- when not NULL, called by a writer (put, remove)
+ *   holding the segment lock, after it stored the slot word with DIRTY and
+ *   before that word's persist. Set it before the threads that use it start.
+ * cmap_test_reader_fences -- how many times readers (get, exists, get_all)
+ *   and writers meeting a DIRTY directory word persisted a word whose
+ *   writer's persist was possibly still in flight, since open.
+ */
+extern void (*cmap_test_publish_hook)(void *handle);
+uint64_t cmap_test_reader_fences(void *handle);
+
 #endif

@@ -61,7 +61,7 @@ collect(void *h)
 			memcpy(&w, base + slots + 8 * j, 8);
 			add_word(slots + 8 * j);
 			if (w)
-				add_word(w & ((1ull << 48) - 1)); /* record header */
+				add_word(w & ((1ull << 48) - 16)); /* record header (DIRTY bit masked) */
 		}
 	}
 }
