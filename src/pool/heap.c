@@ -1,8 +1,9 @@
 /*
  * heap.c -- the persistent allocator: chunks (a power of two, 16 KiB to
  * 1 MiB, chosen per pool at creation: pool_chunk_size_for) described by a
- * chunk table; runs (one size class per chunk, a bitmap then the objects)
- * for the classes of which a run holds at least POOL_RUN_MIN_OBJS objects
+ * chunk table; runs (one size class, a bitmap then the objects; one chunk,
+ * or up to 4 for large classes in pools with chunks under 256 KiB: H6) for
+ * the classes of which one chunk holds at least POOL_RUN_MIN_OBJS objects
  * (up to 64 KiB); whole chunks for larger blocks.
  *
  * Invariants (cited as "heap (Hn)"; pool.h L4/L5 are the contract):
@@ -29,6 +30,11 @@
  *       class's size): partly used runs of other classes are what a full
  *       small pool still has. Blocks are always found through their run's
  *       descriptor, so nothing else depends on the requested size.
+ *  (H6) A run of a large class spans nchunks consecutive chunks (class table,
+ *       fixed per chunk size and class): the head has the RUN descriptor
+ *       and the bitmap, chunk i of the run the descriptor CONT i, published
+ *       together (H1), released together (H4); an offset in a continuation
+ *       chunk finds its run through the descriptors (run_head).
  */
 #include "pool/pool_internal.h"
 
@@ -41,6 +47,16 @@
 static struct pool_class class_tables[POOL_CHUNK_NSHIFTS][POOL_NCLASSES];
 static unsigned class_nrun[POOL_CHUNK_NSHIFTS];
 static pthread_once_t classes_once = PTHREAD_ONCE_INIT;
+
+/* objects of `size` bytes in a run of `bytes` bytes, bitmap included */
+static uint32_t
+run_nobj(uint64_t bytes, uint32_t size)
+{
+	uint32_t nobj = (uint32_t)(bytes / size);
+	while (ALIGN_UP((nobj + 7) / 8, 64) + (uint64_t)nobj * size > bytes)
+		nobj--;
+	return nobj;
+}
 
 static void
 classes_init_once(void)
@@ -57,16 +73,25 @@ classes_init_once(void)
 				unsigned j = i - 64, pw = 10 + j / 8, k = j % 8;
 				size = (1u << pw) + (k + 1) * ((1u << pw) / 8);
 			}
-			uint32_t nobj = (uint32_t)(chunk / size);
-			while (ALIGN_UP((nobj + 7) / 8, 64) + (uint64_t)nobj * size > chunk)
-				nobj--;
+			/* served by runs if one chunk holds POOL_RUN_MIN_OBJS;
+			 * sizes grow with i, so the run classes are a prefix */
+			if (run_nobj(chunk, size) >= POOL_RUN_MIN_OBJS && nrun == i)
+				nrun = i + 1;
+			/* a run spans enough chunks for ~16 objects (at most
+			 * POOL_RUN_MAX_CHUNKS; one with 256 KiB chunks and more):
+			 * less space lost at the end of the runs of large
+			 * classes (H6); large pools keep one-chunk runs */
+			uint64_t rl = 1;
+			if (chunk < (256u << 10)) {
+				rl = (16ull * size + chunk - 1) / chunk;
+				rl = rl < 1 ? 1 : rl > POOL_RUN_MAX_CHUNKS ? POOL_RUN_MAX_CHUNKS : rl;
+			}
+			uint32_t nobj = run_nobj(chunk * rl, size);
 			tab[i].size = size;
 			tab[i].nobj = nobj;
 			tab[i].bm_bytes = (uint32_t)ALIGN_UP((nobj + 7) / 8, 64);
 			tab[i].bm_words = (nobj + 63) / 64;
-			/* sizes grow with i, so the run classes are a prefix */
-			if (nobj >= POOL_RUN_MIN_OBJS && nrun == i)
-				nrun = i + 1;
+			tab[i].nchunks = (uint32_t)rl;
 		}
 		class_nrun[t] = nrun;
 	}
@@ -120,7 +145,7 @@ pool_class_of(size_t size)
 }
 
 /* an empty run counts as a whole free chunk in pool_stats().free_bytes */
-#define EMPTY_ADJ(p, k) ((p)->chunk_size - (uint64_t)(k)->nobj * (k)->size)
+#define EMPTY_ADJ(p, k) ((p)->chunk_size * (k)->nchunks - (uint64_t)(k)->nobj * (k)->size)
 
 /* ---- small helpers ------------------------------------------------------------ */
 
@@ -304,6 +329,55 @@ run_setup(struct pool *p, unsigned ai, uint64_t c, unsigned cls, uint32_t nfree)
 		list_push(p, a, (uint32_t)c);
 }
 
+/* run_chunks_take -- chunks [c+1, c+rl) of a run at c become its continuation
+ * chunks in DRAM; the caller owns them (chunk_lock held or recovery) */
+static void
+run_chunks_take(struct pool *p, uint64_t c, uint32_t rl)
+{
+	for (uint32_t i = 0; i < rl; i++) {
+		if (i > 0)
+			ci_set_type(&p->ci[c + i], CHUNK_CONT);
+		freemap_clear(p, c + i);
+	}
+	p->nfree_chunks -= rl;
+}
+
+/* run_cont_ok -- the table holds the continuation descriptors of a run of
+ * rl chunks at c, inside the heap */
+static int
+run_cont_ok(const struct pool *p, uint64_t c, uint32_t rl)
+{
+	if (c + rl > p->nchunks)
+		return 0;
+	for (uint32_t i = 1; i < rl; i++)
+		if (desc_load(p, c + i) != DESC_MAKE(CHUNK_CONT, 0, i))
+			return 0;
+	return 1;
+}
+
+/*
+ * run_head -- the chunk holding the bitmap of the run that chunk c is part
+ * of, by the descriptors (a continuation chunk says how far its head is);
+ * c itself when c is not a run's continuation. *d gets the head's
+ * descriptor.
+ */
+static uint64_t
+run_head(const struct pool *p, uint64_t c, uint64_t *d)
+{
+	*d = desc_load(p, c);
+	if (DESC_TYPE(*d) != CHUNK_CONT || DESC_CLASS(*d) != 0)
+		return c;
+	uint64_t i = DESC_ARG(*d);
+	if (i == 0 || i > c || i >= POOL_RUN_MAX_CHUNKS)
+		return c;
+	uint64_t hd = desc_load(p, c - i);
+	if (DESC_TYPE(hd) != CHUNK_RUN || DESC_CLASS(hd) >= p->nrun_classes ||
+	    i >= p->classes[DESC_CLASS(hd)].nchunks)
+		return c;
+	*d = hd;
+	return c - i;
+}
+
 /* ---- clean open ------------------------------------------------------------------------- */
 
 /*
@@ -326,19 +400,20 @@ heap_load(struct pool *p)
 			unsigned cls = DESC_CLASS(d);
 			const struct pool_class *k = &p->classes[cls];
 			int extra;
+			if (!run_cont_ok(p, c, k->nchunks))
+				goto corrupt;
 			unsigned used = popcount_bitmap(run_bitmap(p, c), k, &extra);
 			if (extra)
 				goto corrupt;
 			if (used > 0) {
-				freemap_clear(p, c);
-				p->nfree_chunks--;
+				run_chunks_take(p, c, k->nchunks);
 				unsigned ai = next_arena++ % p->narenas;
 				run_setup(p, ai, c, cls, k->nobj - used);
 				p->ci[c].dirty = 0;
 				p->arenas[ai].alloc_bytes += (uint64_t)used * k->size;
 				p->arenas[ai].alloc_objs += used;
 			}
-			c++;
+			c += k->nchunks;
 			continue;
 		}
 		if (t == CHUNK_LARGE && DESC_CLASS(d) == 0) {
@@ -394,12 +469,12 @@ pool_recovery_mark(struct pool *p, uint64_t off)
 			(unsigned long long)off);
 		return -EINVAL;
 	}
-	uint64_t c = (off - p->heap_off) >> p->chunk_shift;
-	uint64_t d = desc_load(p, c);
+	uint64_t d, c = run_head(p, (off - p->heap_off) >> p->chunk_shift, &d);
 	struct chunk_info *ci = &p->ci[c];
 	int ret = 0;
 	pthread_mutex_lock(&p->chunk_lock);
-	if (DESC_TYPE(d) == CHUNK_RUN && DESC_CLASS(d) < p->nrun_classes) {
+	if (DESC_TYPE(d) == CHUNK_RUN && DESC_CLASS(d) < p->nrun_classes &&
+	    c + p->classes[DESC_CLASS(d)].nchunks <= p->nchunks) {
 		const struct pool_class *k = &p->classes[DESC_CLASS(d)];
 		uint64_t base = chunk_off(p, c) + k->bm_bytes;
 		if (off < base || (off - base) % k->size != 0 ||
@@ -458,9 +533,14 @@ pool_recovery_finish(struct pool *p)
 		return 0;
 	pthread_mutex_lock(&p->chunk_lock);
 	for (uint64_t c = 0; c < p->nchunks; c++) {
-		if (!p->ci[c].marked)
+		uint64_t n;
+		if (p->ci[c].marked)
+			n = p->ci[c].n;
+		else if (p->ci[c].touched)
+			n = p->classes[p->ci[c].cls].nchunks; /* inside the heap: mark */
+		else
 			continue;
-		for (uint64_t i = 1; i < p->ci[c].n; i++) {
+		for (uint64_t i = 1; i < n; i++) {
 			if (p->ci[c + i].marked || p->ci[c + i].touched) {
 				pthread_mutex_unlock(&p->chunk_lock);
 				err_set("pool %s: recovery: block at chunk %llu overlaps "
@@ -493,12 +573,13 @@ pool_recovery_finish(struct pool *p)
 			ci->touched = 0;
 			const struct pool_class *k = &p->classes[ci->cls];
 			unsigned ai = next_arena++ % p->narenas;
-			freemap_clear(p, c);
-			p->nfree_chunks--;
+			run_chunks_take(p, c, k->nchunks);
 			uint32_t nfree = ci->nfree;
 			run_setup(p, ai, c, ci->cls, nfree);
 			p->arenas[ai].alloc_bytes += (uint64_t)(k->nobj - nfree) * k->size;
 			p->arenas[ai].alloc_objs += k->nobj - nfree;
+			c += k->nchunks;
+			continue;
 		}
 		c++;
 	}
@@ -617,7 +698,7 @@ heap_reclaim(struct pool *p)
 	while (list != NONE32) {
 		uint32_t nx = p->ci[list].next;
 		p->ci[list].next = NONE32;
-		chunks_release(p, list, 1);
+		chunks_release(p, list, p->classes[p->ci[list].cls].nchunks);
 		list = nx;
 	}
 	pthread_mutex_unlock(&p->chunk_lock);
@@ -774,15 +855,15 @@ pool_alloc(struct pool *p, size_t size, uint64_t *off)
 			}
 			pthread_mutex_lock(&p->chunk_lock);
 		}
-		uint64_t fc = chunks_find(p, 1);
+		uint64_t fc = chunks_find(p, k->nchunks);
 		if (fc != UINT64_MAX) {
-			freemap_clear(p, fc);
-			p->nfree_chunks--;
+			run_chunks_take(p, fc, k->nchunks);
 			ci_set_type(&p->ci[fc], CHUNK_RUN);
 			pthread_mutex_unlock(&p->chunk_lock);
 			memset(run_bitmap(p, fc), 0, k->bm_bytes); /* (H2) not flushed */
 			run_setup(p, ai, fc, (unsigned)cls, k->nobj);
-			desc_publish(p, fc, 1, DESC_MAKE(CHUNK_RUN, cls, 0), 0); /* (H1) */
+			desc_publish(p, fc, k->nchunks, DESC_MAKE(CHUNK_RUN, cls, 0),
+				     1); /* (H1) */
 			goto take;
 		}
 		pthread_mutex_unlock(&p->chunk_lock);
@@ -841,6 +922,14 @@ pool_free(struct pool *p, uint64_t off)
 	uint64_t c = (off - p->heap_off) >> p->chunk_shift;
 	struct chunk_info *ci = &p->ci[c];
 	unsigned t = ci_type(ci);
+	if (t == CHUNK_CONT) { /* in a run of several chunks? (H6) */
+		uint64_t d;
+		c = run_head(p, c, &d);
+		ci = &p->ci[c];
+		t = ci_type(ci);
+		if (t != CHUNK_RUN)
+			goto bad;
+	}
 	if (t == CHUNK_LARGE) {
 		if (off != chunk_off(p, c))
 			goto bad;
@@ -892,7 +981,7 @@ pool_free(struct pool *p, uint64_t off)
 		a->free_in_runs -= (uint64_t)k->nobj * k->size;
 		a->empty_adj -= EMPTY_ADJ(p, k);
 		pthread_mutex_lock(&p->chunk_lock);
-		chunks_release(p, c, 1);
+		chunks_release(p, c, k->nchunks);
 		pthread_mutex_unlock(&p->chunk_lock);
 	}
 	pthread_mutex_unlock(&a->lock);
@@ -908,9 +997,9 @@ pool_usable_size(const struct pool *p, uint64_t off)
 	uint64_t end = heap_end(p);
 	if (off < p->heap_off || off >= end)
 		return 0;
-	uint64_t c = (off - p->heap_off) >> p->chunk_shift;
-	uint64_t d = desc_load(p, c);
-	if (DESC_TYPE(d) == CHUNK_RUN && DESC_CLASS(d) < p->nrun_classes) {
+	uint64_t d, c = run_head(p, (off - p->heap_off) >> p->chunk_shift, &d);
+	if (DESC_TYPE(d) == CHUNK_RUN && DESC_CLASS(d) < p->nrun_classes &&
+	    c + p->classes[DESC_CLASS(d)].nchunks <= p->nchunks) {
 		const struct pool_class *k = &p->classes[DESC_CLASS(d)];
 		uint64_t base = chunk_off(p, c) + k->bm_bytes;
 		if (off < base || (off - base) % k->size != 0 ||
@@ -1029,7 +1118,18 @@ heap_check(struct pool *p)
 				partial[ci->arena]++;
 			alloc_bytes += (uint64_t)used * k->size;
 			alloc_objs += used;
-			c++;
+			if (c + k->nchunks > p->nchunks)
+				CHECK_FAIL("pool %s: check: run at chunk %llu past the end",
+					   p->path, (unsigned long long)c);
+			for (uint64_t i = 1; i < k->nchunks; i++)
+				if (p->ci[c + i].type != CHUNK_CONT ||
+				    p->table[c + i] != DESC_MAKE(CHUNK_CONT, 0, i) ||
+				    freemap_test(p, c + i))
+					CHECK_FAIL("pool %s: check: run at chunk %llu: bad "
+						   "continuation %llu",
+						   p->path, (unsigned long long)c,
+						   (unsigned long long)i);
+			c += k->nchunks;
 			continue;
 		}
 		if (ci->type == CHUNK_LARGE) {

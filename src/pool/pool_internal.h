@@ -86,15 +86,18 @@ enum { CHUNK_FREE = 0, CHUNK_RUN = 1, CHUNK_LARGE = 2, CHUNK_CONT = 3 };
 
 #define POOL_NCLASSES 112 /* 16..1024 by 16 (64), then 8 per doubling to 64 KiB */
 #define POOL_RUN_MAX 65536u
-/* a class is served by runs only if a run holds at least this many objects;
- * larger sizes take whole chunks (the large path) */
+/* a class is served by runs only if one chunk holds at least this many
+ * objects; larger sizes take whole chunks (the large path) */
 #define POOL_RUN_MIN_OBJS 3u
+/* a run spans at most this many chunks (heap.c H6) */
+#define POOL_RUN_MAX_CHUNKS 4u
 
 struct pool_class {
 	uint32_t size;	   /* object size */
 	uint32_t nobj;	   /* objects per run */
 	uint32_t bm_bytes; /* bitmap bytes at the start of the chunk (x64) */
 	uint32_t bm_words; /* 64-bit words that hold nobj bits */
+	uint32_t nchunks;  /* chunks per run (the bitmap is in the first) */
 };
 /* pool_classes_get -- the class table for chunks of 1 << shift bytes (shift
  * in [POOL_CHUNK_MIN_SHIFT, POOL_CHUNK_MAX_SHIFT]); *nrun is set to the

@@ -56,6 +56,7 @@ struct m_ctx {
 	void (*ack)(struct m_ctx *c, const struct model *after);
 	void *arg;
 	unsigned sizes_mask; /* which of m_sizes to use (bit i) */
+	unsigned big_every;  /* sizes > 10000 kept 1 time in N (0: 8) */
 	uint64_t ops, enomem;
 };
 
@@ -79,7 +80,7 @@ m_pick_size(struct m_ctx *c, uint64_t *rng)
 	for (;;) {
 		unsigned i = (unsigned)(tu_rand(rng) % ARRAY_SIZE(m_sizes));
 		/* large sizes rarely */
-		if (m_sizes[i] > 10000 && tu_rand(rng) % 8 != 0)
+		if (m_sizes[i] > 10000 && tu_rand(rng) % (c->big_every ? c->big_every : 8) != 0)
 			continue;
 		if (c->sizes_mask & (1u << i))
 			return m_sizes[i] - (size_t)(tu_rand(rng) % 8);

@@ -303,6 +303,76 @@ test_corrupted_log_and_table_are_refused(void)
 	write_variant(path, img, good_len);
 	expect_refused(path, -EINVAL, -EINVAL, "bitmap bits past the objects");
 
+	/* a run of several chunks (16 KiB chunks, class 3072: 3 chunks, H6)
+	 * whose continuation descriptors are damaged, or which would run past
+	 * the last chunk */
+	{
+		const char *rp = tu_path("mrun");
+		struct pool *q = NULL;
+		T_EQ(pool_create(rp, LAYOUT, POOLSZ, NULL, &q), 0);
+		uint64_t off;
+		T_EQ(pool_alloc(q, 3000, &off), 0);
+		T_EQU(pool_usable_size(q, off + 0), 3072);
+		uint64_t c = (off - q->heap_off) / q->chunk_size;
+		T_EQ(q->classes[pool_class_of(3000)].nchunks, 3);
+		/* the run's last object lies in its last chunk */
+		const struct pool_class *k3 = &q->classes[pool_class_of(3000)];
+		uint64_t last = off + (uint64_t)(k3->nobj - 1) * k3->size;
+		uint64_t o2 = 0;
+		for (unsigned i = 1; i < k3->nobj; i++)
+			T_EQ(pool_alloc(q, 3000, &o2), 0);
+		T_EQU(o2, last);
+		T_EQU((o2 - q->heap_off) / q->chunk_size, c + 2);
+		T_EQU(pool_usable_size(q, o2), 3072);
+		T_EQ(pool_check(q), 0);
+		uint64_t nch = q->nchunks, toff = q->table_off;
+		pool_close(q);
+		size_t rl_len;
+		unsigned char *rimg = tu_read(rp, &rl_len);
+		unlink(rp);
+		uint64_t *rt = (uint64_t *)(rimg + toff);
+		T_EQU(rt[c + 1], DESC_MAKE(CHUNK_CONT, 0, 1));
+		T_EQU(rt[c + 2], DESC_MAKE(CHUNK_CONT, 0, 2));
+		unsigned char *bimg = malloc(rl_len);
+		memcpy(bimg, rimg, rl_len);
+		((uint64_t *)(bimg + toff))[c + 2] = DESC_MAKE(CHUNK_CONT, 0, 1);
+		write_variant(path, bimg, rl_len);
+		expect_refused(path, -EINVAL, -EINVAL, "run continuation damaged");
+		memcpy(bimg, rimg, rl_len);
+		((uint64_t *)(bimg + toff))[c + 1] = 0;
+		write_variant(path, bimg, rl_len);
+		expect_refused(path, -EINVAL, -EINVAL, "run continuation missing");
+		memcpy(bimg, rimg, rl_len);
+		((uint64_t *)(bimg + toff))[nch - 2] = rt[c];
+		((uint64_t *)(bimg + toff))[nch - 1] = rt[c + 1];
+		write_variant(path, bimg, rl_len);
+		expect_refused(path, -EINVAL, -EINVAL, "run past the last chunk");
+		/* dirty: marks in the continuation chunks find the run */
+		memcpy(bimg, rimg, rl_len);
+		((struct pool_state *)(bimg + POOL_STATE_OFF))->clean = 0;
+		write_variant(path, bimg, rl_len);
+		T_EQ(pool_open(path, LAYOUT, NULL, &q), 0);
+		T_EQ(pool_recovery_mark(q, o2), 0);
+		T_EQ(pool_recovery_mark(q, o2 + 16), -EINVAL);
+		T_EQ(pool_recovery_mark(q, off), 0);
+		T_EQ(pool_recovery_finish(q), 0);
+		struct pool_stats st;
+		pool_stats(q, &st);
+		T_EQU(st.allocated_objs, 2);
+		T_EQU(st.allocated_bytes, 2 * 3072);
+		T_EQ(pool_check(q), 0);
+		pool_free(q, o2 + 16); /* not a block: ignored */
+		pool_free(q, o2);
+		pool_free(q, off);
+		pool_stats(q, &st);
+		T_EQU(st.allocated_objs, 0);
+		T_EQU(st.free_bytes, st.heap_bytes);
+		T_EQ(pool_check(q), 0);
+		pool_close(q);
+		free(bimg);
+		free(rimg);
+	}
+
 	/* a dirty pool with garbage in the clean flag opens with recovery */
 	memcpy(img, good, good_len);
 	((struct pool_state *)(img + POOL_STATE_OFF))->clean = 12345;

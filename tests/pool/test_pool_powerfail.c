@@ -82,6 +82,9 @@ pf_state_init(struct pf_state *s, unsigned sizes_mask)
  * run_scenario -- create a pool, do `warm` ops unobserved, then `ops` ops
  * under the simulator with the given policy; optionally close under it too.
  */
+static unsigned big_every; /* for the next scenarios (m_ctx.big_every) */
+static uint64_t enomem_total;
+
 static uint64_t
 run_scenario(const char *name, uint64_t seed, unsigned sizes_mask, int warm, int ops,
 	     enum pf_policy policy, uint64_t param, int close_observed, uint64_t *points)
@@ -89,6 +92,7 @@ run_scenario(const char *name, uint64_t seed, unsigned sizes_mask, int warm, int
 	const char *path = tu_path("pf");
 	struct pf_state *s = malloc(sizeof(*s));
 	pf_state_init(s, sizes_mask);
+	s->ctx.big_every = big_every;
 	struct pool *p = pf_pool_new(path);
 	uint64_t rng = seed;
 	for (int i = 0; i < warm; i++)
@@ -110,6 +114,7 @@ run_scenario(const char *name, uint64_t seed, unsigned sizes_mask, int warm, int
 		 name, (unsigned long long)seed, (unsigned long long)s->ctx.ops,
 		 (unsigned long long)s->ctx.enomem, (unsigned long long)s->found_pending);
 	uint64_t v = pf_report(title, sim);
+	enomem_total += s->ctx.enomem;
 	*points += pf_sim_crash_points(sim);
 	pf_sim_delete(sim);
 	if (p != NULL)
@@ -133,10 +138,22 @@ main(int argc, char **argv)
 	for (uint64_t k = 0; k < 16; k++)
 		v += run_scenario("pool every fence, small objects", base_seed + k, SMALL,
 				  (int)(k * 7), 200, PF_EVERY_FENCE, 0, 0, &points);
-	/* large blocks: the 2 MiB pool runs out of space */
-	for (uint64_t k = 0; k < 8; k++)
-		v += run_scenario("pool every fence, out of space", base_seed + 100 + k, ALL,
-				  40, 150, PF_EVERY_FENCE, 0, 0, &points);
+	/* large blocks: the 2 MiB pool runs out of space; half of the runs
+	 * with 256 KiB chunks (5 of them), half with the 16 KiB chunks a
+	 * 2 MiB pool gets and large blocks drawn more often */
+	uint64_t enomem0 = enomem_total;
+	for (uint64_t k = 0; k < 8; k++) {
+		if (k % 2 == 0)
+			setenv("PMEMKV_POOL_CHUNK_SIZE", "262144", 1);
+		big_every = k % 2 ? 1 : 0;
+		v += run_scenario(k % 2 ? "pool every fence, out of space, 16 KiB chunks"
+					: "pool every fence, out of space, 256 KiB chunks",
+				  base_seed + 100 + k, ALL, k % 2 ? 80 : 40, 150, PF_EVERY_FENCE, 0, 0,
+				  &points);
+		unsetenv("PMEMKV_POOL_CHUNK_SIZE");
+	}
+	big_every = 0;
+	T_ASSERT(enomem_total - enomem0 >= 8);
 	/* clean close observed */
 	for (uint64_t k = 0; k < 4; k++)
 		v += run_scenario("pool every fence, workload + close", base_seed + 200 + k,

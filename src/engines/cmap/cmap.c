@@ -5,10 +5,11 @@
  * local depth L is named by the 2^(G-L) contiguous directory entries of its
  * L-bit prefix; a segment is an array of buckets of 8 slots (one cache line);
  * a key lives in one of the CMAP_WINDOW buckets starting at its home bucket
- * (low hash bits). A slot is one 8-byte word: record offset | fingerprint.
- * Records ([u32 klen][u32 vlen][key][value]) are written out of place,
- * persisted, then published by one 8-byte slot store (two ordered persist
- * points per put). A full window splits its segment out of place; the
+ * (low hash bits). A slot is one 8-byte word: record offset | fingerprint,
+ * bit 0 a DIRTY flag (M7). Records ([u32 klen][u32 vlen][key][value]) are
+ * written out of place, flushed, ordered by a barrier, then published by one
+ * 8-byte slot store whose persist is the put's only fence. A full window
+ * splits its segment out of place; the
  * directory is switched by one 8-byte root store (doubling) or by a
  * split intent kept in the root (recovery finishes it). The intent is used
  * instead of a pool_tx because lock-free readers load directory entries
@@ -19,14 +20,16 @@
  * Byte layout: docs/FORMAT.md, section "cmap engine".
  *
  * Invariants (cited as "cmap (Mn)"):
- *  (M1) A slot word is 0 or (offset of a complete, durable record) |
- *       (fingerprint << 48). The record is made durable (fence) before the
- *       store that publishes it; a published record is never modified.
+ *  (M1) A slot word, DIRTY bit masked, is 0 or (offset of a complete
+ *       record) | (fingerprint << 48). The record is durable no later than
+ *       the word that publishes it (flush, barrier, then the store); a
+ *       published record is never modified.
  *  (M2) A key occupies at most one slot of the live structure: in the
  *       segment the directory maps its hash to, within the window of its
  *       home bucket. Slots and directory entries are written only by the
  *       holder of the segment's lock (directory entries also under the
- *       directory mutex); readers take no lock.
+ *       directory mutex), except for clearing a DIRTY bit by CAS (M7);
+ *       readers take no lock.
  *  (M3) The root's dir word names a complete, durable directory; every
  *       directory entry names a complete, durable segment; a segment of local
  *       depth L with prefix p fills exactly the entries
@@ -44,6 +47,18 @@
  *       crash the recovery walk recounts and declares every reachable block
  *       (pool (L4)), so unpublished records, split-off segments and old
  *       directories are freed, never leaked.
+ *  (M7) Durable linearizability (link-and-persist): nothing acts on a word
+ *       a crash could still lose. A slot word (and the dir_word of a
+ *       doubling) is stored with DIRTY, persisted, and only then cleared
+ *       (clearing is not flushed: DIRTY means nothing on media, recovery
+ *       and readers of a file mask it). A reader loading a DIRTY word, or a
+ *       pending removal (DIRTY alone) in the window of a key it reports
+ *       absent, flushes it and fences before acting; a writer seeing a
+ *       DIRTY dir_word persists it before writing below it. A removal keeps
+ *       the segment locked until its word is clean, so under a segment lock
+ *       an empty DIRTY word is stale (durable) and free; a put's DIRTY word
+ *       may be in flight under the lock (in msync mode its persist runs
+ *       after unlock) and is treated as the value it names.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -160,7 +175,8 @@ struct cmap {
 	pthread_mutex_t dir_lock __attribute__((aligned(64)));
 	uint64_t epoch __attribute__((aligned(64))); /* atomic global epoch */
 	uint32_t hwm __attribute__((aligned(64)));   /* atomic: slots[0, hwm) used */
-	uint64_t reader_fences; /* atomic: reader-side persists (M7), for tests */
+	/* atomic: reader-side persists (M7), for tests; own line */
+	uint64_t reader_fences __attribute__((aligned(64)));
 	struct cmap_lock locks[CMAP_NLOCKS];
 	struct cmap_tslot slots[CMAP_MAX_THREADS];
 };
@@ -482,28 +498,32 @@ cmap_slot_settle(struct cmap *c, uint64_t *slot, uint64_t w)
 	cmap_reader_fence(c);
 	/* Crash here or later: the slot holds w (or a later value) on media. */
 	uint64_t exp = w;
-	if (w != CMAP_DIRTY) /* a pending removal's word could recur: no CAS */
-		__atomic_compare_exchange_n(slot, &exp, w & ~CMAP_DIRTY, false,
-					    __ATOMIC_RELEASE, __ATOMIC_RELAXED);
+	/* a pending removal's word could recur: no CAS */
+	if (w != CMAP_DIRTY &&
+	    __atomic_compare_exchange_n(slot, &exp, w & ~CMAP_DIRTY, false, __ATOMIC_RELEASE,
+					__ATOMIC_RELAXED) &&
+	    c->msync)
+		pool_flush(c->pool, slot, sizeof(*slot)); /* see cmap_slot_clear */
 	return w & ~CMAP_DIRTY;
 }
 
 /*
- * cmap_slot_clear -- a put's slot word w|DIRTY is durable: clear the flag.
- * A CAS, as the put no longer holds the segment lock: it fails harmlessly
- * when a reader cleared it or a later writer replaced the word; no ABA, as
- * record w cannot be freed and reused while the writer's epoch holds it.
- * The cleared word is not flushed (recovery ignores the bit), except in
- * msync mode (no fence: it rides on the next persist), so that the file
- * rarely keeps DIRTY words across a clean close.
+ * cmap_slot_clear -- msync mode: a put's slot word w|DIRTY is durable: clear
+ * the flag. A CAS, as the put no longer holds the segment lock: it fails
+ * harmlessly when a reader cleared it or a later writer replaced the word;
+ * no ABA, as record w cannot be freed and reused while the writer's epoch
+ * holds it.
+ * The cleared word is flushed too (no fence: it rides on the next persist),
+ * so that the file rarely keeps DIRTY words across a clean close (the
+ * mapping is private: an unflushed store never reaches the file). In the
+ * other modes the cleared word is not flushed (recovery ignores the bit).
  */
 static inline void
 cmap_slot_clear(struct cmap *c, uint64_t *slot, uint64_t w)
 {
 	uint64_t exp = w | CMAP_DIRTY;
 	if (__atomic_compare_exchange_n(slot, &exp, w, false, __ATOMIC_RELEASE,
-					__ATOMIC_RELAXED) &&
-	    c->msync)
+					__ATOMIC_RELAXED))
 		pool_flush(c->pool, slot, sizeof(*slot));
 }
 
@@ -671,9 +691,9 @@ cmap_split(struct cmap *c, struct cmap_tslot *ts, uint64_t seg_off)
 	int ret = 0;
 	struct cmap_root *root = c->root;
 	/* The segment's lock keeps its header and slots stable (but for
-	 * DIRTY bits being cleared, M7): build the
-	 * two halves before taking the directory mutex, so that splits of
-	 * different segments rehash in parallel. */
+	 * DIRTY bits being cleared, M7): build the two halves before taking
+	 * the directory mutex, so that splits of different segments rehash
+	 * in parallel. */
 	struct cmap_seg *old = cmap_seg(c, seg_off);
 	unsigned l = old->depth;
 	uint64_t prefix = old->prefix;
@@ -861,18 +881,30 @@ cmap_put_once(struct cmap *c, struct cmap_tslot *s, const char *k, size_t kb,
 					     NULL);
 		if (old || fr) {
 			uint64_t *dst = old ? slot : fr;
-			/* invariant (M7): publish with DIRTY; the persist
-			 * runs after the lock is released, so that writers
-			 * of one segment share a group commit in msync mode
-			 * instead of queueing behind each other's fence. */
+			/* invariant (M7): publish with DIRTY */
 			STORE_REL(dst, nw | CMAP_DIRTY);
-			cmap_lock_release(l);
-			cmap_test_publish(c);
-			pool_persist(c->pool, dst, sizeof(*dst));
+			if (c->msync) {
+				/* The fence (an fdatasync) runs after the
+				 * lock is released, so that writers of one
+				 * segment share a group commit instead of
+				 * queueing behind each other's. */
+				cmap_lock_release(l);
+				cmap_test_publish(c);
+				pool_persist(c->pool, dst, sizeof(*dst));
+				cmap_slot_clear(c, dst, nw);
+			} else {
+				/* A fence costs little here: keep the lock,
+				 * and clear with a plain store (a CAS would
+				 * wait for the line the flush just wrote
+				 * back). */
+				cmap_test_publish(c);
+				pool_persist(c->pool, dst, sizeof(*dst));
+				STORE_REL(dst, nw);
+				cmap_lock_release(l);
+			}
 			/* Persist point 2 (the operation's fence) -- crash
 			 * here: the key has the new value; an overwritten
 			 * record is unreachable and recovery frees it. */
-			cmap_slot_clear(c, dst, nw);
 			if (old)
 				cmap_retire(c, s, old & CMAP_OFF_MASK);
 			else
@@ -1193,9 +1225,12 @@ cmap_walk(struct cmap *c)
 			if (w & CMAP_DIRTY) {
 				/* invariant (M7): what is on media is durable;
 				 * the flag means nothing after a crash. Cleared
-				 * in memory only (not flushed). */
+				 * in memory (in msync mode flushed too, so the
+				 * file loses it with the next fence). */
 				w &= ~CMAP_DIRTY;
 				slots[j] = w;
+				if (c->msync)
+					pool_flush(c->pool, &slots[j], sizeof(uint64_t));
 			}
 			if (!w)
 				continue;
@@ -1341,7 +1376,8 @@ cmap_open(const struct engine_config *cfg, void **handle)
 		/* invariant (M7): a DIRTY bit read from media is stale (the
 		 * word is durable); clear it in memory so no writer pays a
 		 * fence for it. */
-		root->dir_word &= ~CMAP_DW_DIRTY;
+		if (root->dir_word & CMAP_DW_DIRTY)
+			root->dir_word &= ~CMAP_DW_DIRTY;
 		c->seed = root->seed;
 		c->nbuckets = 1ull << root->seg_buckets_log2;
 		c->seg_size = sizeof(struct cmap_seg) + 48 + (c->nbuckets * CMAP_SLOTS * 8);
