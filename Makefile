@@ -4,7 +4,7 @@ PREFIX ?= /usr/local
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all build test demo install clean asan tsan
+.PHONY: all build test demo install clean asan tsan clang
 
 all: build
 
@@ -16,6 +16,7 @@ build: $(BUILD)/CMakeCache.txt
 
 test: build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
+	@sh tests/powerfail/summarize.sh $(BUILD)/Testing/Temporary/LastTest.log
 
 demo: build
 	$(MAKE) -C examples/kv run BUILD=$(abspath $(BUILD))
@@ -32,5 +33,9 @@ tsan:
 	$(MAKE) build BUILD=build-tsan CMAKE_FLAGS="-DSANITIZE=tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPMEMKV_BUILD_PYTHON=OFF"
 	cd build-tsan && ctest --output-on-failure -L mt -j $(JOBS)
 
+# the whole tree must also build warning-free with clang (-Werror)
+clang:
+	$(MAKE) build BUILD=build-clang CMAKE_FLAGS="-DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++"
+
 clean:
-	rm -rf build build-asan build-tsan
+	rm -rf build build-asan build-tsan build-clang

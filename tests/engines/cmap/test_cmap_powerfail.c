@@ -34,7 +34,7 @@ static struct model M;
 static void
 key_of(uint32_t k, char *buf)
 {
-	snprintf(buf, 16, "pf-key-%08u", k);
+	snprintf(buf, 16, "pf-key-%08u", k % 100000000u); /* 8 digits: fits */
 }
 
 /* value of (key, version): length and bytes derived from both */
