@@ -1,2 +1,0 @@
-# Empty compiler generated dependencies file for pmemkv_c.
-# This may be replaced when dependencies are built.

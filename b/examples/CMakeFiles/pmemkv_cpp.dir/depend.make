@@ -1,2 +1,0 @@
-# Empty dependencies file for pmemkv_cpp.
-# This may be replaced when dependencies are built.

@@ -1,2 +1,0 @@
-# Empty dependencies file for test_cmap_powerfail.
-# This may be replaced when dependencies are built.

@@ -1,2 +1,0 @@
-# Empty compiler generated dependencies file for kv_errormsg_mt.
-# This may be replaced when dependencies are built.

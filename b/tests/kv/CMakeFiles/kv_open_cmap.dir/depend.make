@@ -1,2 +1,0 @@
-# Empty dependencies file for kv_open_cmap.
-# This may be replaced when dependencies are built.
