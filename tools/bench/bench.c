@@ -989,7 +989,7 @@ parse_args(int argc, char **argv)
 		case O_LMDB:
 #ifndef PMEMKV_BENCH_LMDB
 			die("%s", "--lmdb: this pmemkv-bench was built without LMDB "
-				  "(install liblmdb-dev and reconfigure)");
+				  "(install liblmdb-dev, reconfigure with -DPMEMKV_BENCH_LMDB=ON)");
 #endif
 			opt.lmdb = true;
 			break;

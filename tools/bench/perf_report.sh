@@ -99,6 +99,47 @@ for wl in fillrandom overwrite readrandom readmissing deleterandom; do
 			"| $(col "$files" cmap $wl 9) |"
 	done
 done
+# clean FILES WORKLOAD -- over the runs where neither the cmap row nor the dram
+# row waited for a core (wall ns/op <= 1.2 x thread-CPU ns/op): "median cmap
+# ops/s | median x of dram | clean runs/runs"
+clean() {
+	n=0
+	for f in $1; do n=$((n + 1)); done
+	for f in $1; do
+		awk -v w="$2" '$2 == w && ($1 == "cmap" || $1 == "dram") {
+			for (i = 1; i < NF; i++) if ($i == "cpu") c = $(i + 1)
+			ops[$1] = $4; ok[$1] = ($6 <= 1.2 * c) }
+			END { if (ok["cmap"] && ok["dram"]) print ops["cmap"], ops["cmap"] / ops["dram"] }' "$f"
+	done >"$OUT/clean.tmp"
+	k=$(wc -l <"$OUT/clean.tmp")
+	if [ "$k" -eq 0 ]; then
+		echo "- | - | 0/$n"
+	else
+		echo "$(cut -d' ' -f1 "$OUT/clean.tmp" | median) | $(cut -d' ' -f2 "$OUT/clean.tmp" |
+			median | awk '{ printf "%.2f", $1 }') | $k/$n"
+	fi
+	rm -f "$OUT/clean.tmp"
+}
+
+echo
+echo "### the same over the runs that did not wait for a core"
+echo
+echo "A run counts for a workload when both its cmap and its dram rows have wall ns/op <= 1.2 x cpu ns/op."
+echo
+echo "| workload | threads | cmap ops/s | x of dram | clean runs |"
+echo "|---|---:|---:|---:|---:|"
+for wl in fillrandom overwrite readrandom readmissing deleterandom; do
+	for T in 1 2; do
+		echo "| $wl | $T | $(clean "$(ls "$OUT"/kv.t$T.r*)" $wl) |"
+	done
+done
+for wl in fillrandom overwrite readrandom readmissing deleterandom; do
+	one=$(clean "$(ls "$OUT"/kv.t1.r*)" $wl | cut -d' ' -f1)
+	two=$(clean "$(ls "$OUT"/kv.t2.r*)" $wl | cut -d' ' -f1)
+	echo "- $wl, cmap 2 threads / 1 thread over clean runs:" \
+		"$(awk -v a="$one" -v b="$two" 'BEGIN { if (a > 0 && b > 0) printf "%.2fx", b / a; else print "n/a" }')"
+done
+
 echo
 echo "### 2 threads / 1 thread (ops/s: median 2T / median 1T; in brackets best 2T / best 1T)"
 echo
