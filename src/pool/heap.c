@@ -43,11 +43,6 @@
 #include <string.h>
 #include <unistd.h>
 
-/* free caches (section "free caches" below) */
-static _Atomic uint64_t fc_next_pool_id;
-static unsigned fcache_drain_all(struct pool *p);
-static void fcache_detach_all(struct pool *p);
-
 /* one class table per chunk size; the run bitmap is sized per chunk size */
 static struct pool_class class_tables[POOL_CHUNK_NSHIFTS][POOL_NCLASSES];
 static unsigned class_nrun[POOL_CHUNK_NSHIFTS];
@@ -266,8 +261,6 @@ heap_init(struct pool *p)
 	}
 	p->nfree_chunks = p->nchunks;
 	p->large_bytes = p->large_objs = 0;
-	p->id = atomic_fetch_add(&fc_next_pool_id, 1) + 1; /* free caches */
-	p->fcaches = NULL;
 	atomic_store(&p->recovering, 0);
 	return 0;
 }
@@ -275,7 +268,6 @@ heap_init(struct pool *p)
 void
 heap_fini(struct pool *p)
 {
-	fcache_detach_all(p);
 	if (p->arenas != NULL) {
 		for (unsigned i = 0; i < p->narenas; i++)
 			pthread_mutex_destroy(&p->arenas[i].lock);
@@ -731,7 +723,6 @@ large_alloc(struct pool *p, size_t size, uint64_t *off)
 {
 	uint64_t n = (size + p->chunk_size - 1) / p->chunk_size;
 	uint64_t c;
-	int drained = 0;
 	for (int attempt = 0;; attempt++) {
 		pthread_mutex_lock(&p->chunk_lock);
 		c = chunks_find(p, n);
@@ -739,12 +730,6 @@ large_alloc(struct pool *p, size_t size, uint64_t *off)
 			break;
 		pthread_mutex_unlock(&p->chunk_lock);
 		if (attempt > 0 || heap_reclaim(p) == 0) {
-			/* frees parked in thread caches first (free caches) */
-			if (!drained && fcache_drain_all(p) > 0) {
-				drained = 1;
-				attempt = -1;
-				continue;
-			}
 			err_set("pool %s: out of space for a block of %zu bytes", p->path,
 				size);
 			return -ENOMEM;
@@ -838,8 +823,6 @@ pool_alloc(struct pool *p, size_t size, uint64_t *off)
 	unsigned ai = arena_of_thread(p);
 	struct pool_arena *a = &p->arenas[ai];
 	const struct pool_class *k = &p->classes[cls];
-	int drained = 0;
-again:
 	for (int attempt = 0;; attempt++) {
 		/* 1. a non-full run of our arena */
 		pthread_mutex_lock(&a->lock);
@@ -913,11 +896,6 @@ again:
 			pthread_mutex_unlock(&b->lock);
 		}
 	}
-	/* 7. frees parked in thread caches (free caches), then all again */
-	if (!drained && fcache_drain_all(p) > 0) {
-		drained = 1;
-		goto again;
-	}
 	err_set("pool %s: out of space for an object of %zu bytes", p->path, size);
 	return -ENOMEM;
 take:
@@ -926,75 +904,67 @@ take:
 	return 0;
 }
 
-/* ---- free ------------------------------------------------------------------------------------ */
-
-static void
-free_bad(struct pool *p, uint64_t off)
+void
+pool_free(struct pool *p, uint64_t off)
 {
-	err_set("pool %s: free of %llu which is not an allocated block (ignored)", p->path,
-		(unsigned long long)off);
-}
-
-/*
- * free_resolve -- the head chunk of the block at off (inside the heap) and
- * its DRAM type in *t: CHUNK_RUN, CHUNK_LARGE, or anything else for an
- * offset no block starts at. Reads only atomics: no lock needed.
- */
-static uint64_t
-free_resolve(struct pool *p, uint64_t off, unsigned *t)
-{
+	if (off == 0)
+		return;
+	if (atomic_load_explicit(&p->recovering, memory_order_acquire)) {
+		err_set("pool %s: free before recovery finished (ignored)", p->path);
+		return;
+	}
+	uint64_t end = heap_end(p);
+	if (off < p->heap_off || off >= end) {
+		err_set("pool %s: free of invalid offset %llu (ignored)", p->path,
+			(unsigned long long)off);
+		return;
+	}
 	uint64_t c = (off - p->heap_off) >> p->chunk_shift;
-	*t = ci_type(&p->ci[c]);
-	if (*t == CHUNK_CONT) { /* in a run of several chunks? (H6) */
+	struct chunk_info *ci = &p->ci[c];
+	unsigned t = ci_type(ci);
+	if (t == CHUNK_CONT) { /* in a run of several chunks? (H6) */
 		uint64_t d;
 		c = run_head(p, c, &d);
-		*t = ci_type(&p->ci[c]);
-		if (*t != CHUNK_RUN)
-			*t = CHUNK_CONT; /* not a block start */
+		ci = &p->ci[c];
+		t = ci_type(ci);
+		if (t != CHUNK_RUN)
+			goto bad;
 	}
-	return c;
-}
-
-/* free the large block at chunk c (off is its start, else bad) */
-static void
-large_free(struct pool *p, uint64_t c, uint64_t off)
-{
-	struct chunk_info *ci = &p->ci[c];
-	if (off != chunk_off(p, c)) {
-		free_bad(p, off);
-		return;
-	}
-	pthread_mutex_lock(&p->chunk_lock);
-	if (ci_type(ci) != CHUNK_LARGE) {
+	if (t == CHUNK_LARGE) {
+		if (off != chunk_off(p, c))
+			goto bad;
+		pthread_mutex_lock(&p->chunk_lock);
+		if (ci_type(ci) != CHUNK_LARGE) {
+			pthread_mutex_unlock(&p->chunk_lock);
+			goto bad;
+		}
+		uint64_t n = ci->n;
+		p->large_bytes -= n * p->chunk_size;
+		p->large_objs--;
+		chunks_release(p, c, n);
 		pthread_mutex_unlock(&p->chunk_lock);
-		free_bad(p, off);
 		return;
 	}
-	uint64_t n = ci->n;
-	p->large_bytes -= n * p->chunk_size;
-	p->large_objs--;
-	chunks_release(p, c, n);
-	pthread_mutex_unlock(&p->chunk_lock);
-}
-
-/*
- * run_free_locked -- free the object at off of run c; the caller holds the
- * lock of arena a, which owns c (H3). -EINVAL (nothing changed) when off is
- * not an allocated object of c.
- */
-static int
-run_free_locked(struct pool *p, struct pool_arena *a, uint64_t c, uint64_t off)
-{
-	struct chunk_info *ci = &p->ci[c];
-	if (ci_type(ci) != CHUNK_RUN)
-		return -EINVAL;
+	if (t != CHUNK_RUN)
+		goto bad;
+	struct pool_arena *a;
+	for (;;) { /* the run may move to another arena meanwhile (run_move) */
+		unsigned ai = __atomic_load_n(&ci->arena, __ATOMIC_RELAXED);
+		a = &p->arenas[ai % p->narenas];
+		pthread_mutex_lock(&a->lock);
+		if (__atomic_load_n(&ci->arena, __ATOMIC_RELAXED) == ai)
+			break;
+		pthread_mutex_unlock(&a->lock);
+	}
 	const struct pool_class *k = &p->classes[ci->cls];
 	uint64_t base = chunk_off(p, c) + k->bm_bytes;
 	uint64_t idx = (off - base) / k->size;
 	uint64_t *bm = run_bitmap(p, c);
-	if (off < base || (off - base) % k->size != 0 || idx >= k->nobj ||
-	    !(bm[idx / 64] & (1ull << (idx % 64))))
-		return -EINVAL;
+	if (ci_type(ci) != CHUNK_RUN || off < base || (off - base) % k->size != 0 ||
+	    idx >= k->nobj || !(bm[idx / 64] & (1ull << (idx % 64)))) {
+		pthread_mutex_unlock(&a->lock);
+		goto bad;
+	}
 	bm[idx / 64] &= ~(1ull << (idx % 64)); /* invariant (H2): not flushed */
 	ci->dirty = 1;
 	a->alloc_bytes -= k->size;
@@ -1014,270 +984,11 @@ run_free_locked(struct pool *p, struct pool_arena *a, uint64_t c, uint64_t off)
 		chunks_release(p, c, k->nchunks);
 		pthread_mutex_unlock(&p->chunk_lock);
 	}
-	return 0;
-}
-
-/*
- * heap_free_batch -- free n blocks (offsets inside the heap); run objects are
- * grouped by arena so that each arena's lock is taken once per batch. offs
- * is reordered (scratch). The run of an object still allocated cannot be
- * released, so the chunk resolved without a lock stays its run; the arena
- * is re-read under the lock because runs move (run_move).
- */
-static void
-heap_free_batch(struct pool *p, uint64_t *offs, unsigned n)
-{
-	uint64_t cs[POOL_FCACHE_CAP];
-	while (n > 0) {
-		unsigned m = n > POOL_FCACHE_CAP ? POOL_FCACHE_CAP : n, left = 0;
-		uint64_t *o = offs;
-		offs += m;
-		n -= m;
-		for (unsigned i = 0; i < m; i++) {
-			unsigned t;
-			uint64_t c = free_resolve(p, o[i], &t);
-			if (t == CHUNK_RUN) {
-				o[left] = o[i];
-				cs[left++] = c;
-			} else if (t == CHUNK_LARGE) {
-				large_free(p, c, o[i]);
-			} else {
-				free_bad(p, o[i]);
-			}
-		}
-		while (left > 0) {
-			unsigned ai = __atomic_load_n(&p->ci[cs[0]].arena, __ATOMIC_RELAXED);
-			struct pool_arena *a = &p->arenas[ai % p->narenas];
-			unsigned keep = 0;
-			pthread_mutex_lock(&a->lock);
-			for (unsigned j = 0; j < left; j++) {
-				if (__atomic_load_n(&p->ci[cs[j]].arena, __ATOMIC_RELAXED) != ai) {
-					o[keep] = o[j];
-					cs[keep++] = cs[j];
-				} else if (run_free_locked(p, a, cs[j], o[j]) != 0) {
-					free_bad(p, o[j]);
-				}
-			}
-			pthread_mutex_unlock(&a->lock);
-			left = keep;
-		}
-	}
-}
-
-/*
- * ---- free caches ---------------------------------------------------------------------
- *
- * pool_free of a run object parks the offset in the calling thread's cache
- * for the pool (struct pool_fcache); a full cache is flushed by its owner
- * with heap_free_batch: one arena lock per arena per 64 frees instead of one
- * per free, which is what made frees into another thread's arena contend.
- *
- * A parked block is free in the contract's sense (L5: its caller gave it
- * up) but still allocated in the bitmap: it is never handed out before the
- * flush clears its bit, so no block is ever handed out twice. Frees are
- * volatile (L4): a crash loses the caches like it loses unflushed bitmaps,
- * and recovery rebuilds from the owner's marks.
- *
- * Exactness: every path that must see all frees drains every cache of the
- * pool first: pool_stats (exact statistics), pool_alloc / large_alloc before
- * -ENOMEM, heap_persist_for_close (exact bitmaps, H2). Thread exit drains the
- * thread's caches (pthread key destructor).
- *
- * Synchronization (F1-F4):
- *  (F1) fc_registry (one lock for all pools) guards every pool's registry
- *       list (p->fcaches, fc->pnext/pprev) and fc->p; fc->p is also only
- *       written with fc->lock held.
- *  (F2) fc->lock guards fc->offs and fc->n. The owner takes it for each
- *       push (uncontended: only a drain ever competes).
- *  (F3) fc->tnext (the thread's list) is touched by the owner thread only;
- *       fc->pool_id is immutable. A cache's memory belongs to its thread:
- *       a pool that goes away only detaches it (fc->p = NULL); the thread
- *       frees it at exit or when it next creates a cache.
- *  (F4) Lock order: fc_registry, then fc->lock, then arena locks (H3).
- *       Nobody takes fc_registry or a cache lock while holding an arena lock.
- */
-static pthread_mutex_t fc_registry = PTHREAD_MUTEX_INITIALIZER;
-static pthread_key_t fc_key;
-static pthread_once_t fc_key_once = PTHREAD_ONCE_INIT;
-static int fc_key_ok;
-static _Thread_local struct pool_fcache *tl_fc_list; /* this thread's caches */
-static _Thread_local struct pool_fcache *tl_fc_last; /* last one used */
-
-/* flush fc's offsets into its pool; fc->lock held, fc->p != NULL (F2) */
-static unsigned
-fcache_flush_locked(struct pool_fcache *fc)
-{
-	unsigned n = fc->n;
-	fc->n = 0;
-	if (n > 0)
-		heap_free_batch(fc->p, fc->offs, n);
-	return n;
-}
-
-/* thread exit (key destructor): drain and free this thread's caches */
-static void
-fcache_thread_exit(void *arg)
-{
-	struct pool_fcache *fc = arg;
-	pthread_mutex_lock(&fc_registry); /* (F4) */
-	while (fc != NULL) {
-		struct pool_fcache *nx = fc->tnext;
-		pthread_mutex_lock(&fc->lock);
-		struct pool *p = fc->p;
-		if (p != NULL) { /* the pool is still open (F1) */
-			fcache_flush_locked(fc);
-			if (fc->pprev != NULL)
-				fc->pprev->pnext = fc->pnext;
-			else
-				p->fcaches = fc->pnext;
-			if (fc->pnext != NULL)
-				fc->pnext->pprev = fc->pprev;
-		}
-		pthread_mutex_unlock(&fc->lock);
-		pthread_mutex_destroy(&fc->lock);
-		free(fc);
-		fc = nx;
-	}
-	pthread_mutex_unlock(&fc_registry);
-	/* a later destructor that frees again starts a new list (and the
-	 * key's value makes this destructor run once more) */
-	tl_fc_list = NULL;
-	tl_fc_last = NULL;
-}
-
-static void
-fcache_key_init(void)
-{
-	fc_key_ok = pthread_key_create(&fc_key, fcache_thread_exit) == 0;
-}
-
-/* the calling thread's cache for p, created on first use; NULL if none
- * can be made (then frees go straight to the arenas) */
-static struct pool_fcache *
-fcache_get_slow(struct pool *p)
-{
-	struct pool_fcache *fc;
-	for (fc = tl_fc_list; fc != NULL; fc = fc->tnext) {
-		if (fc->pool_id == p->id) {
-			tl_fc_last = fc;
-			return fc;
-		}
-	}
-	pthread_once(&fc_key_once, fcache_key_init);
-	if (!fc_key_ok)
-		return NULL;
-	fc = malloc(sizeof(*fc));
-	if (fc == NULL)
-		return NULL;
-	memset(fc, 0, sizeof(*fc));
-	pthread_mutex_init(&fc->lock, NULL);
-	fc->pool_id = p->id;
-	tl_fc_last = NULL;
-	pthread_mutex_lock(&fc_registry);
-	/* free our caches of pools that went away (F3) */
-	for (struct pool_fcache **pp = &tl_fc_list; *pp != NULL;) {
-		struct pool_fcache *x = *pp;
-		if (x->p == NULL) {
-			*pp = x->tnext;
-			pthread_mutex_destroy(&x->lock);
-			free(x);
-		} else {
-			pp = &x->tnext;
-		}
-	}
-	fc->p = p;
-	fc->pnext = p->fcaches;
-	if (p->fcaches != NULL)
-		p->fcaches->pprev = fc;
-	p->fcaches = fc;
-	fc->tnext = tl_fc_list;
-	tl_fc_list = fc;
-	pthread_mutex_unlock(&fc_registry);
-	/* the key's value is the list head: the destructor gets it at exit */
-	(void)pthread_setspecific(fc_key, tl_fc_list);
-	tl_fc_last = fc;
-	return fc;
-}
-
-static inline struct pool_fcache *
-fcache_get(struct pool *p)
-{
-	struct pool_fcache *fc = tl_fc_last;
-	if (fc != NULL && fc->pool_id == p->id)
-		return fc;
-	return fcache_get_slow(p);
-}
-
-/* fcache_drain_all -- flush every cache of p (any thread's); no heap lock
- * held by the caller (F4). Returns how many frees were applied. */
-static unsigned
-fcache_drain_all(struct pool *p)
-{
-	unsigned n = 0;
-	pthread_mutex_lock(&fc_registry);
-	for (struct pool_fcache *fc = p->fcaches; fc != NULL; fc = fc->pnext) {
-		pthread_mutex_lock(&fc->lock);
-		n += fcache_flush_locked(fc);
-		pthread_mutex_unlock(&fc->lock);
-	}
-	pthread_mutex_unlock(&fc_registry);
-	return n;
-}
-
-/* fcache_detach_all -- p goes away: its caches forget it (F3); what they
- * still hold is dropped (pool_close drained them before persisting) */
-static void
-fcache_detach_all(struct pool *p)
-{
-	pthread_mutex_lock(&fc_registry);
-	for (struct pool_fcache *fc = p->fcaches; fc != NULL;) {
-		struct pool_fcache *nx = fc->pnext;
-		pthread_mutex_lock(&fc->lock);
-		fc->p = NULL;
-		fc->n = 0;
-		fc->pnext = fc->pprev = NULL;
-		pthread_mutex_unlock(&fc->lock);
-		fc = nx;
-	}
-	p->fcaches = NULL;
-	pthread_mutex_unlock(&fc_registry);
-}
-
-void
-pool_free(struct pool *p, uint64_t off)
-{
-	if (off == 0)
-		return;
-	if (atomic_load_explicit(&p->recovering, memory_order_acquire)) {
-		err_set("pool %s: free before recovery finished (ignored)", p->path);
-		return;
-	}
-	uint64_t end = heap_end(p);
-	if (off < p->heap_off || off >= end) {
-		err_set("pool %s: free of invalid offset %llu (ignored)", p->path,
-			(unsigned long long)off);
-		return;
-	}
-	unsigned t;
-	uint64_t c = free_resolve(p, off, &t);
-	if (t == CHUNK_LARGE) {
-		large_free(p, c, off);
-		return;
-	}
-	if (t != CHUNK_RUN) {
-		free_bad(p, off);
-		return;
-	}
-	struct pool_fcache *fc = fcache_get(p);
-	if (fc == NULL) {
-		heap_free_batch(p, &off, 1);
-		return;
-	}
-	pthread_mutex_lock(&fc->lock); /* (F2) */
-	fc->offs[fc->n++] = off;
-	if (fc->n == POOL_FCACHE_CAP)
-		fcache_flush_locked(fc);
-	pthread_mutex_unlock(&fc->lock);
+	pthread_mutex_unlock(&a->lock);
+	return;
+bad:
+	err_set("pool %s: free of %llu which is not an allocated block (ignored)", p->path,
+		(unsigned long long)off);
 }
 
 size_t
@@ -1305,9 +1016,6 @@ void
 pool_stats(struct pool *p, struct pool_stats *st)
 {
 	memset(st, 0, sizeof(*st));
-	/* a block parked in a thread's free cache is free: apply them all so
-	 * that the statistics count it as such (free caches) */
-	fcache_drain_all(p);
 	st->heap_bytes = p->nchunks * p->chunk_size;
 	uint64_t free_runs = 0;
 	/* a consistent snapshot needs every lock (H3 order): runs move between
@@ -1338,7 +1046,6 @@ pool_stats(struct pool *p, struct pool_stats *st)
 void
 heap_persist_for_close(struct pool *p)
 {
-	fcache_drain_all(p); /* every parked free reaches the bitmaps (H2) */
 	/* only the bitmaps that changed: in msync mode a flush writes the range
 	 * to the file, so flushing the whole heap would rewrite all of it */
 	for (uint64_t c = 0; c < p->nchunks; c++) {

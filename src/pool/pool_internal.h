@@ -132,23 +132,6 @@ struct pool_arena {
 	uint64_t nruns;
 } __attribute__((aligned(64)));
 
-/*
- * Per-thread free cache (heap.c "free caches"): pool_free of a run object
- * parks the offset here; the owner flushes the batch, one arena lock per
- * arena, when it is full. Everything else (pool_stats, ENOMEM, close,
- * thread exit) drains it through the pool's registry.
- */
-#define POOL_FCACHE_CAP 64
-struct pool_fcache {
-	pthread_mutex_t lock; /* offs, n; owner pushes under it (uncontended) */
-	uint64_t pool_id;     /* pool it serves (unique per open), immutable */
-	struct pool *p;	      /* NULL once the pool detached it (fc_registry) */
-	struct pool_fcache *pnext, *pprev; /* pool's registry (fc_registry) */
-	struct pool_fcache *tnext;	   /* owner thread's list (owner only) */
-	unsigned n;
-	uint64_t offs[POOL_FCACHE_CAP];
-};
-
 struct pool_tx {
 	struct pool *p;
 	unsigned lane;
@@ -182,8 +165,6 @@ struct pool {
 	unsigned narenas;
 	struct pool_arena *arenas;
 	_Atomic int recovering;
-	uint64_t id;		    /* unique per pool struct (free caches) */
-	struct pool_fcache *fcaches; /* registry of thread caches (fc_registry) */
 
 	/* lanes (log.c) */
 	_Atomic uint64_t lane_busy;

@@ -4,6 +4,7 @@
  * Usage: bench_pool [dir] [pool MiB]   (default: /dev/shm, 1024)
  */
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -18,6 +19,60 @@ now(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+/* cross-thread frees: each of 2 threads allocates a block per step and
+ * frees one the other thread allocated (the cmap overwrite pattern) */
+enum { XN = 400000 };
+static struct pool *xp;
+static uint64_t *xold[2], *xnew[2];
+static pthread_barrier_t xbar;
+
+static void *
+xthread(void *arg)
+{
+	int t = (int)(intptr_t)arg;
+	for (int i = 0; i < XN; i++)
+		T_EQ(pool_alloc(xp, 100, &xold[t][i]), 0);
+	pthread_barrier_wait(&xbar);
+	pthread_barrier_wait(&xbar); /* main starts the clock */
+	for (int i = 0; i < XN; i++) {
+		T_EQ(pool_alloc(xp, 100, &xnew[t][i]), 0);
+		pool_free(xp, xold[1 - t][i]); /* allocated by the other thread */
+	}
+	pthread_barrier_wait(&xbar);
+	return NULL;
+}
+
+static void
+bench_cross(struct pool *p)
+{
+	xp = p;
+	pthread_barrier_init(&xbar, NULL, 3);
+	pthread_t th[2];
+	for (int t = 0; t < 2; t++) {
+		xold[t] = malloc(XN * sizeof(uint64_t));
+		xnew[t] = malloc(XN * sizeof(uint64_t));
+		T_ASSERT(xold[t] != NULL && xnew[t] != NULL);
+		T_EQ(pthread_create(&th[t], NULL, xthread, (void *)(intptr_t)t), 0);
+	}
+	pthread_barrier_wait(&xbar);
+	double t0 = now();
+	pthread_barrier_wait(&xbar);
+	pthread_barrier_wait(&xbar);
+	double tx = now() - t0;
+	for (int t = 0; t < 2; t++)
+		T_EQ(pthread_join(th[t], NULL), 0);
+	printf("2 threads, alloc 100 B + free of the other thread's block: %.0f ns/pair "
+	       "per thread\n",
+	       tx / XN * 1e9);
+	for (int t = 0; t < 2; t++) {
+		for (int i = 0; i < XN; i++)
+			pool_free(p, xnew[t][i]);
+		free(xold[t]);
+		free(xnew[t]);
+	}
+	pthread_barrier_destroy(&xbar);
 }
 
 int
@@ -51,6 +106,24 @@ main(int argc, char **argv)
 		pool_free(p, off);
 	}
 	printf("alloc+free pair 64 B: %.0f ns\n", (now() - t0) / N * 1e9);
+	bench_cross(p);
+	{ /* random order: the frees of a kv store's overwrites */
+		uint64_t *r = malloc(N * sizeof(uint64_t)), seed = 42;
+		T_ASSERT(r != NULL);
+		for (int i = 0; i < N; i++)
+			T_EQ(pool_alloc(p, 100, &r[i]), 0);
+		for (int i = N - 1; i > 0; i--) {
+			int j = (int)(tu_rand(&seed) % (uint64_t)(i + 1));
+			uint64_t x = r[i];
+			r[i] = r[j];
+			r[j] = x;
+		}
+		t0 = now();
+		for (int i = 0; i < N; i++)
+			pool_free(p, r[i]);
+		printf("free 100 B in random order: %.0f ns/op\n", (now() - t0) / N * 1e9);
+		free(r);
+	}
 	uint64_t *root = pool_root(p);
 	int ntx = pool_mode(p) == PMEM_MODE_MSYNC ? 300 : 100000;
 	t0 = now();
