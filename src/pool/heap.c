@@ -35,6 +35,27 @@
  *       and the bitmap, chunk i of the run the descriptor CONT i, published
  *       together (H1), released together (H4); an offset in a continuation
  *       chunk finds its run through the descriptors (run_head).
+ *  (H7) Deferred remote frees: pool_free of a run object whose run belongs
+ *       to another arena than the calling thread's (arena_of_thread) does
+ *       not take that arena's lock: it pushes the offset on the arena's
+ *       lock-free stack (pool_arena.remote_head, 0 = empty), linked through
+ *       the freed blocks themselves (word 0: next offset; word 1: a tag,
+ *       REMOTE_TAG ^ offset, that makes a second push of the same block a
+ *       detected double free). The block is unreachable (pool.h L5): these
+ *       words are DRAM-only scratch, never flushed. Until the stack is
+ *       drained the block's bitmap bit stays set, so it is counted allocated
+ *       and is never handed out. Draining (arena_drain: one atomic exchange,
+ *       then the ordinary locked free per block) happens only under the
+ *       owning arena's lock (H3): in pool_alloc when the class list is empty
+ *       and every POOL_DRAIN_EVERY allocations, on adopting or raiding
+ *       another arena's runs (before run_move), before -ENOMEM (heap_reclaim
+ *       drains every arena), and under all locks in pool_stats, heap_check
+ *       and heap_persist_for_close, so stats are exact and bitmaps exact at
+ *       a clean close. A block whose run moved meanwhile is pushed again on
+ *       its run's current arena. run_take clears a tag still in a block it
+ *       hands out (left in the file by a crash). Recovery needs no drain: pool_free refuses
+ *       until it finishes and a dirty open starts with empty stacks. The
+ *       on-media format does not change.
  */
 #include "pool/pool_internal.h"
 
@@ -250,6 +271,7 @@ heap_init(struct pool *p)
 	memset(p->arenas, 0, sizeof(struct pool_arena) * p->narenas);
 	for (unsigned i = 0; i < p->narenas; i++) {
 		pthread_mutex_init(&p->arenas[i].lock, NULL);
+		atomic_init(&p->arenas[i].remote_head, 0); /* (H7) empty */
 		for (unsigned k = 0; k < POOL_NCLASSES; k++)
 			p->arenas[i].head[k] = NONE32;
 	}
@@ -661,15 +683,32 @@ desc_publish(struct pool *p, uint64_t c, uint64_t n, uint64_t first, int cont)
 	 * recovery marks nothing in it and it becomes free again. */
 }
 
+static unsigned arena_drain(struct pool *p, unsigned ai, unsigned also, int all,
+			    uint64_t *applied); /* (H7) below */
+
 /*
- * heap_reclaim -- give the empty runs kept by the arenas (H4) back to the
- * free pool. Called with no lock held. Returns how many chunks came back.
+ * heap_reclaim -- apply every arena's deferred frees (H7), then give the
+ * empty runs kept by the arenas (H4) back to the free pool. Called with no
+ * lock held. Returns how many runs came back plus how many frees were
+ * applied (0: nothing changed).
  */
 static uint64_t
 heap_reclaim(struct pool *p)
 {
 	uint32_t list = NONE32;
-	uint64_t n = 0;
+	uint64_t n = 0, applied = 0;
+	/* (H7) deferred frees first, each arena under its lock; a block pushed
+	 * again (its run moved) is applied by a further pass */
+	for (int pass = 0; pass < 4; pass++) {
+		unsigned repushed = 0;
+		for (unsigned ai = 0; ai < p->narenas; ai++) {
+			pthread_mutex_lock(&p->arenas[ai].lock);
+			repushed += arena_drain(p, ai, NONE32, 0, &applied);
+			pthread_mutex_unlock(&p->arenas[ai].lock);
+		}
+		if (repushed == 0)
+			break;
+	}
 	for (unsigned ai = 0; ai < p->narenas; ai++) {
 		struct pool_arena *a = &p->arenas[ai];
 		pthread_mutex_lock(&a->lock);
@@ -693,7 +732,7 @@ heap_reclaim(struct pool *p)
 		pthread_mutex_unlock(&a->lock);
 	}
 	if (n == 0)
-		return 0;
+		return applied; /* progress if frees were applied */
 	pthread_mutex_lock(&p->chunk_lock);
 	while (list != NONE32) {
 		uint32_t nx = p->ci[list].next;
@@ -702,7 +741,7 @@ heap_reclaim(struct pool *p)
 		list = nx;
 	}
 	pthread_mutex_unlock(&p->chunk_lock);
-	return n;
+	return n + applied;
 }
 
 /* ---- alloc / free ------------------------------------------------------------------------------ */
@@ -747,6 +786,133 @@ large_alloc(struct pool *p, size_t size, uint64_t *off)
 	desc_publish(p, c, n, DESC_MAKE(CHUNK_LARGE, 0, n), 1); /* invariant (H1) */
 	*off = chunk_off(p, c);
 	return 0;
+}
+
+/* ---- deferred remote frees (H7) ------------------------------------------------------------- */
+
+#define REMOTE_TAG 0x5245544f4d45ce11ull /* xor the block's offset (H7) */
+#define POOL_DRAIN_EVERY 64u		  /* allocations between two drains */
+
+/* run_lookup -- the head chunk of the run that offset off (in the heap) lies
+ * in, by the DRAM types; UINT64_MAX when it is not in a run */
+static uint64_t
+run_lookup(const struct pool *p, uint64_t off)
+{
+	uint64_t c = (off - p->heap_off) >> p->chunk_shift;
+	unsigned t = ci_type(&p->ci[c]);
+	if (t == CHUNK_CONT) { /* in a run of several chunks? (H6) */
+		uint64_t d;
+		c = run_head(p, c, &d);
+		t = ci_type(&p->ci[c]);
+	}
+	return t == CHUNK_RUN ? c : UINT64_MAX;
+}
+
+/*
+ * run_free_locked -- free object off of run c, which arena a owns (its lock
+ * held, H3). -EINVAL (nothing changed) if off is not an allocated object of
+ * the run. With clear_tag, the deferred-free tag (H7) in the block's word 1
+ * is cleared once off is known to be an object of the run, so the block can
+ * be handed out and pushed again later.
+ */
+static int
+run_free_locked(struct pool *p, struct pool_arena *a, uint64_t c, uint64_t off, int clear_tag)
+{
+	struct chunk_info *ci = &p->ci[c];
+	if (ci_type(ci) != CHUNK_RUN)
+		return -EINVAL;
+	const struct pool_class *k = &p->classes[ci->cls];
+	uint64_t base = chunk_off(p, c) + k->bm_bytes;
+	uint64_t idx = (off - base) / k->size;
+	uint64_t *bm = run_bitmap(p, c);
+	if (off < base || (off - base) % k->size != 0 || idx >= k->nobj)
+		return -EINVAL;
+	if (clear_tag) /* a free or a pending block of our run: nobody else's */
+		__atomic_store_n((uint64_t *)(p->base + off) + 1, 0, __ATOMIC_RELAXED);
+	if (!(bm[idx / 64] & (1ull << (idx % 64))))
+		return -EINVAL;
+	bm[idx / 64] &= ~(1ull << (idx % 64)); /* invariant (H2): not flushed */
+	ci->dirty = 1;
+	a->alloc_bytes -= k->size;
+	a->alloc_objs--;
+	a->free_in_runs += k->size;
+	if (++ci->nfree == 1)
+		list_push(p, a, (uint32_t)c);
+	if (ci->nfree == k->nobj)
+		a->empty_adj += EMPTY_ADJ(p, k);
+	if (ci->nfree == k->nobj && (a->head[ci->cls] != c || ci->next != NONE32)) {
+		/* invariant (H4): not the only non-full run of its class */
+		list_remove(p, a, (uint32_t)c);
+		a->nruns--;
+		a->free_in_runs -= (uint64_t)k->nobj * k->size;
+		a->empty_adj -= EMPTY_ADJ(p, k);
+		pthread_mutex_lock(&p->chunk_lock);
+		chunks_release(p, c, k->nchunks);
+		pthread_mutex_unlock(&p->chunk_lock);
+	}
+	return 0;
+}
+
+/* remote_push -- push block off on arena ai's deferred-free stack (H7) */
+static void
+remote_push(struct pool *p, unsigned ai, uint64_t off)
+{
+	_Atomic uint64_t *h = &p->arenas[ai].remote_head;
+	uint64_t *w = (uint64_t *)(p->base + off);
+	uint64_t old = atomic_load_explicit(h, memory_order_relaxed);
+	do
+		__atomic_store_n(&w[0], old, __ATOMIC_RELAXED); /* scratch (L5) */
+	while (!atomic_compare_exchange_weak_explicit(h, &old, off, memory_order_release,
+						      memory_order_relaxed));
+}
+
+/*
+ * arena_drain -- apply the deferred frees on arena ai's stack (H7). Held:
+ * ai's lock and also's (NONE32: none), or every arena's lock when `all`.
+ * A block whose run now belongs to an arena not held is pushed on that
+ * arena's stack. Returns how many were; *applied (may be NULL) grows by the
+ * frees applied.
+ */
+static unsigned
+arena_drain(struct pool *p, unsigned ai, unsigned also, int all, uint64_t *applied)
+{
+	struct pool_arena *a = &p->arenas[ai];
+	a->drain_tick = 0;
+	if (atomic_load_explicit(&a->remote_head, memory_order_relaxed) == 0)
+		return 0;
+	uint64_t off = atomic_exchange_explicit(&a->remote_head, 0, memory_order_acquire);
+	unsigned repushed = 0;
+	while (off != 0) {
+		uint64_t next = __atomic_load_n((uint64_t *)(p->base + off), __ATOMIC_RELAXED);
+		uint64_t c = run_lookup(p, off);
+		int ok = 0;
+		if (c != UINT64_MAX) {
+			unsigned ri = __atomic_load_n(&p->ci[c].arena, __ATOMIC_RELAXED);
+			if (ri < p->narenas && (ri == ai || ri == also || all)) {
+				ok = run_free_locked(p, &p->arenas[ri], c, off, 1) == 0;
+				if (ok && applied != NULL)
+					(*applied)++;
+			} else if (ri < p->narenas) {
+				remote_push(p, ri, off); /* the run moved (run_move) */
+				repushed++;
+				ok = 1;
+			}
+		}
+		if (!ok)
+			err_set("pool %s: free of %llu which is not an allocated block "
+				"(ignored)",
+				p->path, (unsigned long long)off);
+		off = next;
+	}
+	return repushed;
+}
+
+/* heap_drain_all_locked -- every arena's stack applied; all arena locks held */
+static void
+heap_drain_all_locked(struct pool *p)
+{
+	for (unsigned i = 0; i < p->narenas; i++)
+		arena_drain(p, i, NONE32, 1, NULL);
 }
 
 /*
@@ -801,7 +967,13 @@ run_take(struct pool *p, struct pool_arena *a, uint32_t c)
 		a->alloc_bytes += k->size;
 		a->alloc_objs++;
 		a->free_in_runs -= k->size;
-		return chunk_off(p, c) + k->bm_bytes + ((uint64_t)w * 64 + b) * k->size;
+		uint64_t off = chunk_off(p, c) + k->bm_bytes + ((uint64_t)w * 64 + b) * k->size;
+		/* (H7) a deferred-free tag left in the file by a crash would make
+		 * the next deferred free of this block look like a double free */
+		uint64_t *w1 = (uint64_t *)(p->base + off) + 1;
+		if (__atomic_load_n(w1, __ATOMIC_RELAXED) == (REMOTE_TAG ^ off))
+			__atomic_store_n(w1, 0, __ATOMIC_RELAXED);
+		return off;
 	}
 	abort(); /* nfree > 0 but the bitmap is full: DRAM state broken */
 }
@@ -826,6 +998,9 @@ pool_alloc(struct pool *p, size_t size, uint64_t *off)
 	for (int attempt = 0;; attempt++) {
 		/* 1. a non-full run of our arena */
 		pthread_mutex_lock(&a->lock);
+		/* (H7) our deferred frees: when the list is empty, and now and then */
+		if (a->head[cls] == NONE32 || ++a->drain_tick >= POOL_DRAIN_EVERY)
+			arena_drain(p, ai, NONE32, 0, NULL);
 		if (a->head[cls] != NONE32)
 			goto take;
 		/* 2. adopt a non-full run of an idle arena (trylock: we hold ours) */
@@ -833,6 +1008,8 @@ pool_alloc(struct pool *p, size_t size, uint64_t *off)
 			struct pool_arena *b = &p->arenas[(ai + i) % p->narenas];
 			if (pthread_mutex_trylock(&b->lock) != 0)
 				continue;
+			/* (H7) b's deferred frees first: exact runs to adopt */
+			arena_drain(p, (ai + i) % p->narenas, ai, 0, NULL);
 			uint32_t c = b->head[cls];
 			if (c != NONE32)
 				run_move(p, b, a, ai, c);
@@ -872,6 +1049,7 @@ pool_alloc(struct pool *p, size_t size, uint64_t *off)
 		for (unsigned i = 1; i < p->narenas; i++) {
 			struct pool_arena *b = &p->arenas[(ai + i) % p->narenas];
 			pthread_mutex_lock(&b->lock);
+			arena_drain(p, (ai + i) % p->narenas, NONE32, 0, NULL); /* (H7) */
 			if (b->head[cls] != NONE32) {
 				*off = run_take(p, b, b->head[cls]);
 				pthread_mutex_unlock(&b->lock);
@@ -947,45 +1125,48 @@ pool_free(struct pool *p, uint64_t off)
 	}
 	if (t != CHUNK_RUN)
 		goto bad;
+	unsigned me = arena_of_thread(p);
+	unsigned ra = __atomic_load_n(&ci->arena, __ATOMIC_RELAXED);
+	if (ra != me && ra < p->narenas) {
+		/* invariant (H7): another arena's run, a deferred free. Checked
+		 * as far as can be without its lock (the descriptor is durable
+		 * before any block of the run is handed out, H1); the bitmap bit
+		 * is checked when the owner drains. */
+		uint64_t d = desc_load(p, c);
+		if (DESC_TYPE(d) != CHUNK_RUN || DESC_CLASS(d) >= p->nrun_classes)
+			goto bad;
+		const struct pool_class *k = &p->classes[DESC_CLASS(d)];
+		uint64_t base = chunk_off(p, c) + k->bm_bytes;
+		if (off < base || (off - base) % k->size != 0 ||
+		    (off - base) / k->size >= k->nobj)
+			goto bad;
+		uint64_t tag = REMOTE_TAG ^ off;
+		if (__atomic_exchange_n((uint64_t *)(p->base + off) + 1, tag,
+					__ATOMIC_RELAXED) == tag) {
+			err_set("pool %s: double free of %llu (ignored)", p->path,
+				(unsigned long long)off);
+			return;
+		}
+		remote_push(p, ra, off);
+		return;
+	}
 	struct pool_arena *a;
+	unsigned ai;
 	for (;;) { /* the run may move to another arena meanwhile (run_move) */
-		unsigned ai = __atomic_load_n(&ci->arena, __ATOMIC_RELAXED);
+		ai = __atomic_load_n(&ci->arena, __ATOMIC_RELAXED);
 		a = &p->arenas[ai % p->narenas];
 		pthread_mutex_lock(&a->lock);
 		if (__atomic_load_n(&ci->arena, __ATOMIC_RELAXED) == ai)
 			break;
 		pthread_mutex_unlock(&a->lock);
 	}
-	const struct pool_class *k = &p->classes[ci->cls];
-	uint64_t base = chunk_off(p, c) + k->bm_bytes;
-	uint64_t idx = (off - base) / k->size;
-	uint64_t *bm = run_bitmap(p, c);
-	if (ci_type(ci) != CHUNK_RUN || off < base || (off - base) % k->size != 0 ||
-	    idx >= k->nobj || !(bm[idx / 64] & (1ull << (idx % 64)))) {
-		pthread_mutex_unlock(&a->lock);
-		goto bad;
-	}
-	bm[idx / 64] &= ~(1ull << (idx % 64)); /* invariant (H2): not flushed */
-	ci->dirty = 1;
-	a->alloc_bytes -= k->size;
-	a->alloc_objs--;
-	a->free_in_runs += k->size;
-	if (++ci->nfree == 1)
-		list_push(p, a, (uint32_t)c);
-	if (ci->nfree == k->nobj)
-		a->empty_adj += EMPTY_ADJ(p, k);
-	if (ci->nfree == k->nobj && (a->head[ci->cls] != c || ci->next != NONE32)) {
-		/* invariant (H4): not the only non-full run of its class */
-		list_remove(p, a, (uint32_t)c);
-		a->nruns--;
-		a->free_in_runs -= (uint64_t)k->nobj * k->size;
-		a->empty_adj -= EMPTY_ADJ(p, k);
-		pthread_mutex_lock(&p->chunk_lock);
-		chunks_release(p, c, k->nchunks);
-		pthread_mutex_unlock(&p->chunk_lock);
-	}
+	/* (H7) pending frees first: a block freed twice, once deferred, is
+	 * then found free in the bitmap */
+	arena_drain(p, ai % p->narenas, NONE32, 0, NULL);
+	int ret = run_free_locked(p, a, c, off, 0);
 	pthread_mutex_unlock(&a->lock);
-	return;
+	if (ret == 0)
+		return;
 bad:
 	err_set("pool %s: free of %llu which is not an allocated block (ignored)", p->path,
 		(unsigned long long)off);
@@ -1022,6 +1203,7 @@ pool_stats(struct pool *p, struct pool_stats *st)
 	 * arenas and per-arena counters are only meaningful summed */
 	for (unsigned i = 0; i < p->narenas; i++)
 		pthread_mutex_lock(&p->arenas[i].lock);
+	heap_drain_all_locked(p); /* (H7) exact counters */
 	pthread_mutex_lock(&p->chunk_lock);
 	for (unsigned i = 0; i < p->narenas; i++) {
 		struct pool_arena *a = &p->arenas[i];
@@ -1046,6 +1228,12 @@ pool_stats(struct pool *p, struct pool_stats *st)
 void
 heap_persist_for_close(struct pool *p)
 {
+	/* (H7) deferred frees applied: the bitmaps become exact */
+	for (unsigned i = 0; i < p->narenas; i++)
+		pthread_mutex_lock(&p->arenas[i].lock);
+	heap_drain_all_locked(p);
+	for (unsigned i = p->narenas; i-- > 0;)
+		pthread_mutex_unlock(&p->arenas[i].lock);
 	/* only the bitmaps that changed: in msync mode a flush writes the range
 	 * to the file, so flushing the whole heap would rewrite all of it */
 	for (uint64_t c = 0; c < p->nchunks; c++) {
@@ -1079,6 +1267,7 @@ heap_check(struct pool *p)
 	int ret = 0;
 	for (unsigned i = 0; i < p->narenas; i++)
 		pthread_mutex_lock(&p->arenas[i].lock);
+	heap_drain_all_locked(p); /* (H7) bitmaps and counters exact */
 	pthread_mutex_lock(&p->chunk_lock);
 	uint64_t nfree = 0, alloc_bytes = 0, alloc_objs = 0;
 	uint64_t *listed = calloc(p->narenas, sizeof(uint64_t));

@@ -130,6 +130,10 @@ struct pool_arena {
 	uint64_t free_in_runs; /* bytes of free objects in this arena's runs */
 	uint64_t empty_adj; /* sum over empty runs of chunk size - nobj * size */
 	uint64_t nruns;
+	uint32_t drain_tick; /* allocations since the last drain (heap.c H7) */
+	/* deferred frees from other threads' arenas (heap.c H7): pool offset
+	 * of the top block, 0 = empty; own cache line (pushers write it) */
+	_Alignas(64) _Atomic uint64_t remote_head;
 } __attribute__((aligned(64)));
 
 struct pool_tx {
