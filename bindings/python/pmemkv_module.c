@@ -714,10 +714,11 @@ db_put(PyObject *o, PyObject *args)
 }
 
 /*
- * db_remove_impl -- 1 removed, 0 missing, -1 error (exception set).
+ * db_key_op -- run a key-only library call (pmemkv_remove or pmemkv_exists)
+ * with the GIL released: 1 OK, 0 NOT_FOUND, -1 error (exception set).
  */
 static int
-db_remove_impl(DatabaseObject *self, PyObject *key)
+db_key_op(DatabaseObject *self, PyObject *key, int (*fn)(pmemkv_db *, const char *, size_t))
 {
 	struct kv_arg k;
 	int st, ret = -1;
@@ -727,7 +728,7 @@ db_remove_impl(DatabaseObject *self, PyObject *key)
 	if (db_enter(self) == 0) {
 		pmemkv_db *db = self->db;
 		Py_BEGIN_ALLOW_THREADS
-		st = pmemkv_remove(db, k.ptr, (size_t)k.len);
+		st = fn(db, k.ptr, (size_t)k.len);
 		Py_END_ALLOW_THREADS
 		db_leave(self);
 		if (st == PMEMKV_STATUS_OK)
@@ -739,6 +740,13 @@ db_remove_impl(DatabaseObject *self, PyObject *key)
 	}
 	kv_arg_release(&k);
 	return ret;
+}
+
+/* db_remove_impl -- 1 removed, 0 missing, -1 error (exception set). */
+static int
+db_remove_impl(DatabaseObject *self, PyObject *key)
+{
+	return db_key_op(self, key, pmemkv_remove);
 }
 
 static PyObject *
@@ -754,26 +762,7 @@ db_remove(PyObject *o, PyObject *key)
 static int
 db_exists_impl(DatabaseObject *self, PyObject *key)
 {
-	struct kv_arg k;
-	int st, ret = -1;
-
-	if (kv_arg_get(key, &k, "key") < 0)
-		return -1;
-	if (db_enter(self) == 0) {
-		pmemkv_db *db = self->db;
-		Py_BEGIN_ALLOW_THREADS
-		st = pmemkv_exists(db, k.ptr, (size_t)k.len);
-		Py_END_ALLOW_THREADS
-		db_leave(self);
-		if (st == PMEMKV_STATUS_OK)
-			ret = 1;
-		else if (st == PMEMKV_STATUS_NOT_FOUND)
-			ret = 0;
-		else
-			raise_status(st, pmemkv_errormsg());
-	}
-	kv_arg_release(&k);
-	return ret;
+	return db_key_op(self, key, pmemkv_exists);
 }
 
 static PyObject *
