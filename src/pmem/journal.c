@@ -205,7 +205,11 @@ pend_get(const struct pmem_journal *j)
 			return p;
 		}
 	}
-	/* a miss: first use by this thread; drop the lists of closed journals */
+	/* a miss: first use by this thread; drop the lists of closed journals
+	 * (tls_last may be one of them: forget it, and re-point the exit
+	 * destructor at the new head even if the calloc below fails) */
+	tls_last = NULL;
+	pthread_once(&tls_once, tls_key_init);
 	pthread_mutex_lock(&live_lock);
 	struct jpend **pp = &tls_head;
 	while (*pp != NULL) {
@@ -220,13 +224,12 @@ pend_get(const struct pmem_journal *j)
 	}
 	pthread_mutex_unlock(&live_lock);
 	p = calloc(1, sizeof(*p));
-	if (p == NULL)
-		return NULL;
-	p->jid = j->id;
-	p->next = tls_head;
-	tls_head = p;
-	tls_last = p;
-	pthread_once(&tls_once, tls_key_init);
+	if (p != NULL) {
+		p->jid = j->id;
+		p->next = tls_head;
+		tls_head = p;
+		tls_last = p;
+	}
 	if (tls_key_ok)
 		pthread_setspecific(tls_key, tls_head);
 	return p;

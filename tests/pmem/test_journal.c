@@ -692,12 +692,41 @@ test_sim_hooks(void)
 	cleanup();
 }
 
+/* one thread, journals opened and closed in turn: the thread's pending list
+ * of a closed journal is dropped at the next journal's first flush (the
+ * pend_get miss path), and nothing of the old list leaks into the new one */
+static void
+test_journal_reopen_same_thread(void)
+{
+	pool_create(9);
+	for (uint64_t round = 1; round <= 4; round++) {
+		struct pmem_map m;
+		pool_open(&m);
+		T_EQU(*word(&m, 0), round - 1);
+		*word(&m, 0) = round;
+		pmem_flush_range(&m, word(&m, 0), 8);
+		/* a flushed, never fenced range: sealed by the close */
+		*word(&m, 1) = round * 10;
+		pmem_fence(&m);
+		pmem_flush_range(&m, word(&m, 1), 8);
+		pmem_unmap_file(&m);
+		T_ASSERT(!file_exists(jpath));
+	}
+	struct pmem_map m;
+	pool_open(&m);
+	T_EQU(*word(&m, 0), 4);
+	T_EQU(*word(&m, 1), 40);
+	pmem_unmap_file(&m);
+	cleanup();
+}
+
 int
 main(void)
 {
 	paths_init();
 	T_RUN(test_no_journal_path);
 	T_RUN(test_round_trip);
+	T_RUN(test_journal_reopen_same_thread);
 	T_RUN(test_ebusy);
 	T_RUN(test_replay_after_exit);
 	T_RUN(test_corrupted_tail_ignored);
