@@ -40,8 +40,10 @@
  *       not take that arena's lock: it pushes the offset on the arena's
  *       lock-free stack (pool_arena.remote_head, 0 = empty), linked through
  *       the freed blocks themselves (word 0: next offset; word 1: a tag,
- *       REMOTE_TAG ^ offset, that makes a second push of the same block a
- *       detected double free). The block is unreachable (pool.h L5): these
+ *       pool.remote_tag ^ offset, that makes a second push of the same block
+ *       a detected double free; remote_tag is random per open, so a tag a
+ *       crash left in the file never matches and allocation need not clear
+ *       it). The block is unreachable (pool.h L5): these
  *       words are DRAM-only scratch, never flushed. Until the stack is
  *       drained the block's bitmap bit stays set, so it is counted allocated
  *       and is never handed out. Draining (arena_drain: one atomic exchange,
@@ -52,8 +54,7 @@
  *       drains every arena), and under all locks in pool_stats, heap_check
  *       and heap_persist_for_close, so stats are exact and bitmaps exact at
  *       a clean close. A block whose run moved meanwhile is pushed again on
- *       its run's current arena. run_take clears a tag still in a block it
- *       hands out (left in the file by a crash). Recovery needs no drain: pool_free refuses
+ *       its run's current arena. Recovery needs no drain: pool_free refuses
  *       until it finishes and a dirty open starts with empty stacks. The
  *       on-media format does not change.
  */
@@ -62,6 +63,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 /* one class table per chunk size; the run bitmap is sized per chunk size */
@@ -284,6 +287,16 @@ heap_init(struct pool *p)
 	p->nfree_chunks = p->nchunks;
 	p->large_bytes = p->large_objs = 0;
 	atomic_store(&p->recovering, 0);
+	/* (H7) a tag no earlier open of this file used (a crash may have left
+	 * tags in free blocks); fallback without an entropy source: clock */
+	if (getrandom(&p->remote_tag, sizeof(p->remote_tag), GRND_NONBLOCK) !=
+	    (ssize_t)sizeof(p->remote_tag)) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		p->remote_tag = ((uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec) *
+					0x9e3779b97f4a7c15ull ^
+				((uint64_t)getpid() << 32) ^ (uint64_t)(uintptr_t)p;
+	}
 	return 0;
 }
 
@@ -364,8 +377,24 @@ run_chunks_take(struct pool *p, uint64_t c, uint32_t rl)
 	p->nfree_chunks -= rl;
 }
 
-/* run_cont_ok -- the table holds the continuation descriptors of a run of
- * rl chunks at c, inside the heap */
+/* large_take -- chunks [c, c+n) become a large block in DRAM (types, free
+ * map, counters); the caller owns them (chunk_lock held, or clean open /
+ * recovery) */
+static void
+large_take(struct pool *p, uint64_t c, uint64_t n)
+{
+	for (uint64_t i = 0; i < n; i++) {
+		ci_set_type(&p->ci[c + i], i == 0 ? CHUNK_LARGE : CHUNK_CONT);
+		freemap_clear(p, c + i);
+	}
+	p->ci[c].n = (uint32_t)n;
+	p->nfree_chunks -= n;
+	p->large_bytes += n * p->chunk_size;
+	p->large_objs++;
+}
+
+/* run_cont_ok -- the table holds the continuation descriptors of a run (or
+ * a large block) of rl chunks at c, inside the heap */
 static int
 run_cont_ok(const struct pool *p, uint64_t c, uint32_t rl)
 {
@@ -440,21 +469,9 @@ heap_load(struct pool *p)
 		}
 		if (t == CHUNK_LARGE && DESC_CLASS(d) == 0) {
 			uint64_t n = DESC_ARG(d);
-			if (n == 0 || c + n > p->nchunks)
+			if (n == 0 || !run_cont_ok(p, c, (uint32_t)n))
 				goto corrupt;
-			for (uint64_t i = 1; i < n; i++)
-				if (p->table[c + i] != DESC_MAKE(CHUNK_CONT, 0, i))
-					goto corrupt;
-			p->ci[c].type = CHUNK_LARGE;
-			p->ci[c].n = (uint32_t)n;
-			for (uint64_t i = 0; i < n; i++) {
-				if (i > 0)
-					p->ci[c + i].type = CHUNK_CONT;
-				freemap_clear(p, c + i);
-			}
-			p->nfree_chunks -= n;
-			p->large_bytes += n * p->chunk_size;
-			p->large_objs++;
+			large_take(p, c, n);
 			c += n;
 			continue;
 		}
@@ -495,8 +512,11 @@ pool_recovery_mark(struct pool *p, uint64_t off)
 	struct chunk_info *ci = &p->ci[c];
 	int ret = 0;
 	pthread_mutex_lock(&p->chunk_lock);
+	/* a RUN descriptor not followed by its CONT descriptors is corruption
+	 * (docs/FORMAT.md): taking the chunks after it would make a run that a
+	 * later clean open refuses (heap_load) */
 	if (DESC_TYPE(d) == CHUNK_RUN && DESC_CLASS(d) < p->nrun_classes &&
-	    c + p->classes[DESC_CLASS(d)].nchunks <= p->nchunks) {
+	    DESC_ARG(d) == 0 && run_cont_ok(p, c, p->classes[DESC_CLASS(d)].nchunks)) {
 		const struct pool_class *k = &p->classes[DESC_CLASS(d)];
 		uint64_t base = chunk_off(p, c) + k->bm_bytes;
 		if (off < base || (off - base) % k->size != 0 ||
@@ -522,8 +542,9 @@ pool_recovery_mark(struct pool *p, uint64_t off)
 		ci->nfree--;
 		goto out;
 	}
+	/* likewise a large block needs its CONT descriptors (heap_load) */
 	if (DESC_TYPE(d) == CHUNK_LARGE && DESC_CLASS(d) == 0 && off == chunk_off(p, c) &&
-	    DESC_ARG(d) > 0 && c + DESC_ARG(d) <= p->nchunks) {
+	    DESC_ARG(d) > 0 && run_cont_ok(p, c, DESC_ARG(d))) {
 		if (ci->marked) {
 			err_set("pool %s: recovery: block %llu marked twice", p->path,
 				(unsigned long long)off);
@@ -579,15 +600,7 @@ pool_recovery_finish(struct pool *p)
 		if (ci->marked) {
 			uint64_t n = ci->n;
 			ci->marked = 0;
-			ci->type = CHUNK_LARGE;
-			for (uint64_t i = 0; i < n; i++) {
-				if (i > 0)
-					p->ci[c + i].type = CHUNK_CONT;
-				freemap_clear(p, c + i);
-			}
-			p->nfree_chunks -= n;
-			p->large_bytes += n * p->chunk_size;
-			p->large_objs++;
+			large_take(p, c, n);
 			c += n;
 			continue;
 		}
@@ -612,7 +625,7 @@ pool_recovery_finish(struct pool *p)
 
 /* ---- chunks ----------------------------------------------------------------------------------- */
 
-/* find n consecutive free chunks; under chunk_lock. NONE32 if none. */
+/* find n consecutive free chunks; under chunk_lock. UINT64_MAX if none. */
 static uint64_t
 chunks_find(struct pool *p, uint64_t n)
 {
@@ -663,15 +676,13 @@ chunks_release(struct pool *p, uint64_t c, uint64_t n)
 	/* invariant (H1): the descriptor stays as it is on media (stale) */
 }
 
-/* persist descriptors [c, c+n) if they differ from want (H1) */
+/* persist descriptors [c, c+n): `first`, then CONT i, where they differ (H1) */
 static void
-desc_publish(struct pool *p, uint64_t c, uint64_t n, uint64_t first, int cont)
+desc_publish(struct pool *p, uint64_t c, uint64_t n, uint64_t first)
 {
 	int changed = 0;
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t want = (i == 0) ? first : DESC_MAKE(CHUNK_CONT, 0, i);
-		if (!cont && i > 0)
-			break;
 		if (p->table[c + i] != want) {
 			__atomic_store_n(&p->table[c + i], want, __ATOMIC_RELAXED);
 			changed = 1;
@@ -762,6 +773,10 @@ large_alloc(struct pool *p, size_t size, uint64_t *off)
 {
 	uint64_t n = (size + p->chunk_size - 1) / p->chunk_size;
 	uint64_t c;
+	if (n > p->nchunks) { /* can never fit: no reclaim (H4, H7) needed */
+		err_set("pool %s: out of space for a block of %zu bytes", p->path, size);
+		return -ENOMEM;
+	}
 	for (int attempt = 0;; attempt++) {
 		pthread_mutex_lock(&p->chunk_lock);
 		c = chunks_find(p, n);
@@ -774,23 +789,15 @@ large_alloc(struct pool *p, size_t size, uint64_t *off)
 			return -ENOMEM;
 		}
 	}
-	for (uint64_t i = 0; i < n; i++) {
-		freemap_clear(p, c + i);
-		ci_set_type(&p->ci[c + i], i == 0 ? CHUNK_LARGE : CHUNK_CONT);
-	}
-	p->ci[c].n = (uint32_t)n;
-	p->nfree_chunks -= n;
-	p->large_bytes += n * p->chunk_size;
-	p->large_objs++;
+	large_take(p, c, n);
 	pthread_mutex_unlock(&p->chunk_lock);
-	desc_publish(p, c, n, DESC_MAKE(CHUNK_LARGE, 0, n), 1); /* invariant (H1) */
+	desc_publish(p, c, n, DESC_MAKE(CHUNK_LARGE, 0, n)); /* invariant (H1) */
 	*off = chunk_off(p, c);
 	return 0;
 }
 
 /* ---- deferred remote frees (H7) ------------------------------------------------------------- */
 
-#define REMOTE_TAG 0x5245544f4d45ce11ull /* xor the block's offset (H7) */
 #define POOL_DRAIN_EVERY 64u		  /* allocations between two drains */
 
 /* run_lookup -- the head chunk of the run that offset off (in the heap) lies
@@ -967,13 +974,9 @@ run_take(struct pool *p, struct pool_arena *a, uint32_t c)
 		a->alloc_bytes += k->size;
 		a->alloc_objs++;
 		a->free_in_runs -= k->size;
-		uint64_t off = chunk_off(p, c) + k->bm_bytes + ((uint64_t)w * 64 + b) * k->size;
-		/* (H7) a deferred-free tag left in the file by a crash would make
-		 * the next deferred free of this block look like a double free */
-		uint64_t *w1 = (uint64_t *)(p->base + off) + 1;
-		if (__atomic_load_n(w1, __ATOMIC_RELAXED) == (REMOTE_TAG ^ off))
-			__atomic_store_n(w1, 0, __ATOMIC_RELAXED);
-		return off;
+		/* (H7) a tag of this open is never in a free block (arena_drain
+		 * clears it before the bit); older ones cannot match */
+		return chunk_off(p, c) + k->bm_bytes + ((uint64_t)w * 64 + b) * k->size;
 	}
 	abort(); /* nfree > 0 but the bitmap is full: DRAM state broken */
 }
@@ -1039,8 +1042,7 @@ pool_alloc(struct pool *p, size_t size, uint64_t *off)
 			pthread_mutex_unlock(&p->chunk_lock);
 			memset(run_bitmap(p, fc), 0, k->bm_bytes); /* (H2) not flushed */
 			run_setup(p, ai, fc, (unsigned)cls, k->nobj);
-			desc_publish(p, fc, k->nchunks, DESC_MAKE(CHUNK_RUN, cls, 0),
-				     1); /* (H1) */
+			desc_publish(p, fc, k->nchunks, DESC_MAKE(CHUNK_RUN, cls, 0)); /* (H1) */
 			goto take;
 		}
 		pthread_mutex_unlock(&p->chunk_lock);
@@ -1140,7 +1142,7 @@ pool_free(struct pool *p, uint64_t off)
 		if (off < base || (off - base) % k->size != 0 ||
 		    (off - base) / k->size >= k->nobj)
 			goto bad;
-		uint64_t tag = REMOTE_TAG ^ off;
+		uint64_t tag = p->remote_tag ^ off;
 		if (__atomic_exchange_n((uint64_t *)(p->base + off) + 1, tag,
 					__ATOMIC_RELAXED) == tag) {
 			err_set("pool %s: double free of %llu (ignored)", p->path,

@@ -205,6 +205,13 @@ pool_header_validate(const char *path, const struct pool_header *h, uint64_t fsi
 		err_set("pool %s: header describes an impossible layout (corrupted)", path);
 		return -EINVAL;
 	}
+	/* the allocator indexes chunks with 32 bits (NONE32 = no chunk): only
+	 * a forged header over a huge sparse file gets here */
+	if (h->nchunks >= NONE32) {
+		err_set("pool %s: header describes too many chunks (%llu)", path,
+			(unsigned long long)h->nchunks);
+		return -EINVAL;
+	}
 	if (memchr(h->layout, '\0', POOL_LAYOUT_MAX) == NULL) {
 		err_set("pool %s: corrupted layout name", path);
 		return -EINVAL;

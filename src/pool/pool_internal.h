@@ -169,6 +169,7 @@ struct pool {
 	unsigned narenas;
 	struct pool_arena *arenas;
 	_Atomic int recovering;
+	uint64_t remote_tag; /* deferred-free tag, random per open (heap.c H7) */
 
 	/* lanes (log.c) */
 	_Atomic uint64_t lane_busy;

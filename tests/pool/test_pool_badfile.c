@@ -369,8 +369,61 @@ test_corrupted_log_and_table_are_refused(void)
 		T_EQU(st.free_bytes, st.heap_bytes);
 		T_EQ(pool_check(q), 0);
 		pool_close(q);
+		/* dirty, continuation descriptor lost: a mark in the run is
+		 * refused (corruption), so the run is not rebuilt over chunks
+		 * that a later clean open would refuse (heap_load) */
+		memcpy(bimg, rimg, rl_len);
+		((struct pool_state *)(bimg + POOL_STATE_OFF))->clean = 0;
+		((uint64_t *)(bimg + toff))[c + 1] = 0;
+		write_variant(path, bimg, rl_len);
+		T_EQ(pool_open(path, LAYOUT, NULL, &q), 0);
+		T_EQ(pool_recovery_mark(q, off), -EINVAL);
+		T_EQ(pool_recovery_mark(q, o2), -EINVAL);
+		T_EQ(pool_recovery_finish(q), 0);
+		T_EQ(pool_check(q), 0);
+		pool_close(q);
+		T_EQ(pool_open(path, LAYOUT, NULL, &q), 0);
+		T_EQ(pool_recovery_needed(q), 0);
+		T_EQ(pool_check(q), 0);
+		pool_close(q);
 		free(bimg);
 		free(rimg);
+	}
+
+	/* dirty pool, a large block whose continuation descriptor is lost: its
+	 * mark is refused (corruption) instead of rebuilding a block that a
+	 * later clean open would refuse (heap_load) */
+	{
+		const char *lp = tu_path("lblk");
+		struct pool *q = NULL;
+		T_EQ(pool_create(lp, LAYOUT, POOLSZ, NULL, &q), 0);
+		uint64_t loff;
+		T_EQ(pool_alloc(q, 3 * q->chunk_size, &loff), 0);
+		uint64_t c = (loff - q->heap_off) / q->chunk_size, toff = q->table_off;
+		pool_close(q);
+		size_t ll;
+		unsigned char *limg = tu_read(lp, &ll);
+		unlink(lp);
+		T_EQU(((uint64_t *)(limg + toff))[c], DESC_MAKE(CHUNK_LARGE, 0, 3));
+		((struct pool_state *)(limg + POOL_STATE_OFF))->clean = 0;
+		write_variant(path, limg, ll);
+		T_EQ(pool_open(path, LAYOUT, NULL, &q), 0);
+		T_EQ(pool_recovery_mark(q, loff), 0); /* intact: found */
+		T_EQ(pool_recovery_finish(q), 0);
+		T_EQ(pool_check(q), 0);
+		pool_close(q);
+		((uint64_t *)(limg + toff))[c + 2] = 0;
+		write_variant(path, limg, ll);
+		T_EQ(pool_open(path, LAYOUT, NULL, &q), 0);
+		T_EQ(pool_recovery_mark(q, loff), -EINVAL);
+		T_EQ(pool_recovery_finish(q), 0);
+		T_EQ(pool_check(q), 0);
+		pool_close(q);
+		T_EQ(pool_open(path, LAYOUT, NULL, &q), 0);
+		T_EQ(pool_recovery_needed(q), 0);
+		T_EQ(pool_check(q), 0);
+		pool_close(q);
+		free(limg);
 	}
 
 	/* a dirty pool with garbage in the clean flag opens with recovery */
