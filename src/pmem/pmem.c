@@ -254,13 +254,24 @@ sim_get(void)
  * per process and latched into the thread's error message. Durability of
  * later persist points is not guaranteed after it (the device failed).
  */
+static int pmem_failed_errno; /* latched: first failed write/sync, 0 if none */
+
 void
 pmem_io_error(const char *what, int e)
 {
 	static int warned;
+	int zero = 0;
+	__atomic_compare_exchange_n(&pmem_failed_errno, &zero, e > 0 ? e : EIO, 0,
+				    __ATOMIC_RELEASE, __ATOMIC_RELAXED);
 	err_set("pmem: %s failed: %s", what, strerror(e));
 	if (!__atomic_exchange_n(&warned, 1, __ATOMIC_RELAXED))
 		fprintf(stderr, "pmemkv: %s failed: %s\n", what, strerror(e));
+}
+
+int
+pmem_io_status(void)
+{
+	return -__atomic_load_n(&pmem_failed_errno, __ATOMIC_ACQUIRE);
 }
 
 /* pmem_pwrite_all -- pwrite every byte (retrying short writes/EINTR);

@@ -151,6 +151,16 @@ void pmem_barrier(const struct pmem_map *m);
  */
 int pmem_journal_enable(struct pmem_map *m, const char *path);
 
+/*
+ * pmem_io_status -- 0, or the negative errno of the first write or sync of a
+ * pool or journal file that failed in this process (msync mode). Flush and
+ * fence are void, so after such a failure they return without the promised
+ * durability; callers that acknowledge writes check this after their final
+ * fence and report the error instead of OK. The latch is process-wide (a
+ * device failed) and is never cleared.
+ */
+int pmem_io_status(void);
+
 /* pmem_persist_range -- flush + fence. */
 void pmem_persist_range(const struct pmem_map *m, const void *addr, size_t len);
 

@@ -422,6 +422,13 @@ pool_tx_commit(struct pool_tx *tx)
 	for (unsigned i = 0; i < tx->nfrees; i++)
 		pool_free(p, tx->frees[i]);
 	lane_release(p, tx->lane);
+	int io = pool_io_status(p);
+	if (unlikely(io)) {
+		err_set("pool %s: transaction applied but not known durable: a write or sync "
+			"of the pool failed (%s)",
+			p->path, strerror(-io));
+		return io;
+	}
 	return 0;
 }
 

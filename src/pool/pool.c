@@ -102,6 +102,13 @@ pool_barrier(const struct pool *p)
 	pmem_barrier(&p->map);
 }
 
+int
+pool_io_status(const struct pool *p)
+{
+	(void)p; /* the latch is process-wide: pmem.h */
+	return pmem_io_status();
+}
+
 void
 pool_persist(const struct pool *p, const void *addr, size_t len)
 {
@@ -446,10 +453,14 @@ pool_close(struct pool *p)
 		return;
 	if (!atomic_load(&p->recovering)) {
 		heap_persist_for_close(p);
-		/* Crash here: the flag is not set, the pool recovers from marks. */
-		p->state->clean = POOL_CLEAN_MAGIC; /* invariant (F3) */
-		pool_persist(p, &p->state->clean, 8);
-		/* Crash here: the pool is clean and exact. */
+		/* After a failed write/sync the bitmaps may not be durable:
+		 * leave the pool dirty, so the next open rebuilds them. */
+		if (pool_io_status(p) == 0) {
+			/* Crash here: the flag is not set, the pool recovers from marks. */
+			p->state->clean = POOL_CLEAN_MAGIC; /* invariant (F3) */
+			pool_persist(p, &p->state->clean, 8);
+			/* Crash here: the pool is clean and exact. */
+		}
 	}
 	pool_unmap(p); /* closing the fd drops the flock (L3) */
 	pool_free_struct(p);

@@ -105,6 +105,10 @@ void pool_persist(const struct pool *p, const void *addr, size_t len);
 void pool_barrier(const struct pool *p);
 void pool_copy_nodrain(const struct pool *p, void *dst, const void *src, size_t len);
 
+/* pool_io_status -- 0, or -errno if a write/sync failed (pmem_io_status):
+ * an operation must not be acknowledged as durable after it. */
+int pool_io_status(const struct pool *p);
+
 /*
  * Allocator. Size classes with 16-byte granularity for small objects, whole
  * chunks for large ones. Thread-safe: many threads allocate and free at once
