@@ -49,6 +49,13 @@ int cli_open(const char *path, const struct cli_opts *o, bool create, pmemkv_db 
 int cli_fail(const char *cmd, const char *what, int status);
 
 /*
+ * cli_key_status -- the result of a single-key operation: CLI_OK for OK,
+ * "pmemkv-cli: <cmd>: key '<key>' not found in <path>" and CLI_FAIL for
+ * NOT_FOUND, cli_fail() otherwise.
+ */
+int cli_key_status(const char *cmd, const char *path, const char *key, int status);
+
+/*
  * cli_print_escaped -- write n bytes, printable ASCII as is, backslash as
  * "\\", anything else as \xHH (so tabs and newlines never appear raw).
  */

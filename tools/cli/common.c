@@ -32,6 +32,19 @@ cli_fail(const char *cmd, const char *what, int status)
 	return CLI_FAIL;
 }
 
+int
+cli_key_status(const char *cmd, const char *path, const char *key, int status)
+{
+	if (status == PMEMKV_STATUS_OK)
+		return CLI_OK;
+	if (status != PMEMKV_STATUS_NOT_FOUND)
+		return cli_fail(cmd, path, status);
+	fprintf(stderr, "pmemkv-cli: %s: key '", cmd);
+	cli_print_escaped(stderr, key, strlen(key));
+	fprintf(stderr, "' not found in %s\n", path);
+	return CLI_FAIL;
+}
+
 /* parse_size -- decimal with an optional K/M/G/T suffix (powers of 1024). */
 static int
 parse_size(const char *s, uint64_t *out)

@@ -28,16 +28,7 @@ cli_cmd_get(int argc, char **argv)
 	if ((r = cli_open(o.pos[0], &o, false, &db)) != CLI_OK)
 		return r;
 	int s = pmemkv_get(db, o.pos[1], strlen(o.pos[1]), print_value, NULL);
-	if (s == PMEMKV_STATUS_OK) {
-		r = CLI_OK;
-	} else if (s == PMEMKV_STATUS_NOT_FOUND) {
-		fprintf(stderr, "pmemkv-cli: get: key '");
-		cli_print_escaped(stderr, o.pos[1], strlen(o.pos[1]));
-		fprintf(stderr, "' not found in %s\n", o.pos[0]);
-		r = CLI_FAIL;
-	} else {
-		r = cli_fail("get", o.pos[0], s);
-	}
+	r = cli_key_status("get", o.pos[0], o.pos[1], s);
 	pmemkv_close(db);
 	return r;
 }
