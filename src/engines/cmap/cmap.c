@@ -799,10 +799,13 @@ cmap_split(struct cmap *c, struct cmap_tslot *ts, uint64_t seg_off)
 		 * next as soon as they are visible (M4). */
 		pool_persist(c->pool, &root->intent_valid, sizeof(uint64_t));
 		/* Crash here: recovery re-applies the intent (M4). */
-		for (uint64_t i = 0; i < half; i++) {
-			STORE_REL(&dir[start + i], n[0]);
+		/* Upper half first: a lock-free walker (cmap_get_all) that
+		 * loads n[0] at `start` then sees n[1] in every upper entry,
+		 * so it visits each half once, never the old segment too. */
+		for (uint64_t i = 0; i < half; i++)
 			STORE_REL(&dir[start + half + i], n[1]);
-		}
+		for (uint64_t i = 0; i < half; i++)
+			STORE_REL(&dir[start + i], n[0]);
 		pool_flush(c->pool, &dir[start], 2 * half * sizeof(uint64_t));
 		pool_barrier(c->pool);
 		/* Crash here: the intent is still valid; recovery re-applies it. */
@@ -1088,7 +1091,9 @@ cmap_get_all(void *h, engine_kv_cb *cb, void *arg)
 				break;
 			}
 		}
-		i += 1ull << (g - l);
+		/* next run boundary: a segment seen mid-split may be one
+		 * whose run started before i; never skip past other runs */
+		i = ((i >> (g - l)) + 1) << (g - l);
 	}
 	cmap_epoch_exit(c, s);
 	return ret;
