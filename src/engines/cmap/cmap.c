@@ -925,6 +925,22 @@ cmap_put_once(struct cmap *c, struct cmap_tslot *s, const char *k, size_t kb,
 	return ret;
 }
 
+/*
+ * cmap_durable -- an operation that returned 0 is acknowledged only if its
+ * fences really made it durable: after a failed write/sync of the pool file
+ * (msync mode) the void fences return without that guarantee (pool.h).
+ */
+static int
+cmap_durable(struct cmap *c, int ret)
+{
+	if (likely(ret != 0 || pool_io_status(c->pool) == 0))
+		return ret;
+	err_set("cmap: pool %s: the change is applied but not known durable: a write or sync "
+		"of the pool file failed",
+		pool_path(c->pool));
+	return -EIO;
+}
+
 static int
 cmap_put(void *h, const char *k, size_t kb, const char *v, size_t vb)
 {
@@ -943,7 +959,7 @@ cmap_put(void *h, const char *k, size_t kb, const char *v, size_t vb)
 		cmap_reclaim_force(c, s);
 		ret = cmap_put_once(c, s, k, kb, v, vb);
 	}
-	return ret;
+	return cmap_durable(c, ret);
 }
 
 static int
@@ -977,7 +993,7 @@ cmap_remove(void *h, const char *k, size_t kb)
 		cmap_count_add(s, -1);
 	}
 	cmap_epoch_exit(c, s);
-	return old ? 0 : -ENOENT;
+	return old ? cmap_durable(c, 0) : -ENOENT;
 }
 
 static int
